@@ -1,0 +1,3 @@
+using Flame.Po.Host;
+
+return await FlameHost.RunAsync(args);
