@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Flame.Po.Core.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,7 @@ namespace Flame.Po.ServiceDefaults.Settings;
 /// <summary>A settings type registered for start-up validation.</summary>
 public sealed record SettingsCheck(Type SettingsType, Func<IServiceProvider, IEnumerable<string>> Problems);
 
-public static class SettingsRegistration
+public static partial class SettingsRegistration
 {
     /// <summary>
     /// Binds <typeparamref name="T"/> from the root configuration (environment variables keep their names via
@@ -46,10 +47,24 @@ public static class SettingsRegistration
         }
         catch (InvalidOperationException e)
         {
-            // The binder names the key ("at 'POSTGRES_PORT'") and, in current versions, not the value.
-            return [e.Message];
+            // The binder's message quotes the raw value, which may be a secret: keep only the key and the type.
+            var match = BinderFailure().Match(e.Message);
+            return [match.Success
+                ? $"{match.Groups["key"].Value} must be a valid {FriendlyType(match.Groups["type"].Value)}."
+                : $"A setting of {typeof(T).Name} has a value of the wrong type."];
         }
 
         return settings.Validate().ToList();
     }
+
+    private static string FriendlyType(string clrType) => clrType switch
+    {
+        "System.Int32" or "System.Int64" => "whole number",
+        "System.Double" => "number",
+        "System.Boolean" => "boolean (true or false)",
+        _ => clrType,
+    };
+
+    [GeneratedRegex("at '(?<key>[^']+)' to type '(?<type>[^']+)'")]
+    private static partial Regex BinderFailure();
 }
