@@ -50,7 +50,8 @@ free_port() {
 # pg_start DIR PORT PASSWORD: initialises DIR (if empty) and starts a server on 127.0.0.1:PORT.
 # Superuser 'postgres' authenticates with PASSWORD over TCP (scram-sha-256), like a real deployment.
 pg_start() {
-  local dir=$1 port=$2 password=$3 bin
+  local dir port=$2 password=$3 bin
+  dir=$(realpath -m "$1")
   bin=$(pg_bin_dir)
   mkdir -p "$dir"
   if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir"; fi
@@ -70,7 +71,8 @@ pg_start() {
 }
 
 pg_stop() {
-  local dir=$1
+  local dir
+  dir=$(realpath -m "$1")
   [ -f "$dir/data/postmaster.pid" ] || return 0
   pg_run_as "$(pg_bin_dir)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
 }

@@ -45,11 +45,13 @@ public static class FlameHost
     /// <summary>
     /// Composes the services of <paramref name="target"/>; validates every setting before returning, so a
     /// misconfigured host fails here with <see cref="ConfigurationException"/> and never half-starts.
+    /// <paramref name="configure"/> runs before anything reads configuration (tests add their settings there).
     /// </summary>
     public static WebApplication Build(HostTarget target, string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddDotEnvFile(Path.Combine(Directory.GetCurrentDirectory(), ".env"));
+        configure?.Invoke(builder);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             var port = builder.Configuration.GetValue("PO_PORT", target.DefaultPort());
@@ -74,7 +76,6 @@ public static class FlameHost
             builder.AddLoggingService();
         }
 
-        configure?.Invoke(builder);
         var app = builder.Build();
         app.Services.ValidateSettings();
 

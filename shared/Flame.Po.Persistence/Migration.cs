@@ -6,8 +6,9 @@ namespace Flame.Po.Persistence;
 /// <summary>One versioned SQL script, e.g. <c>0001_schema_base.sql</c> → version 1.</summary>
 public sealed record Migration(int Version, string Name, string Sql)
 {
-    /// <summary>SHA-256 of the script; a changed script that was already applied is refused at start-up.</summary>
-    public string Checksum { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql)));
+    /// <summary>SHA-256 of the script; a changed script that was already applied is refused at start-up.
+    /// Computed on read so that a copy made with <c>with { Sql = … }</c> never carries a stale checksum.</summary>
+    public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql)));
 
     /// <summary>Parses <c>NNNN_name.sql</c>; returns null for names that do not follow the pattern.</summary>
     public static Migration? FromFileName(string fileName, string sql)

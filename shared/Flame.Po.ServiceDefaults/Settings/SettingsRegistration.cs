@@ -24,7 +24,7 @@ public static partial class SettingsRegistration
         }
 
         services.AddOptions<T>().Bind(configuration);
-        return services.AddSingleton(new SettingsCheck(typeof(T), sp => ProblemsOf<T>(sp)));
+        return services.AddSingleton(new SettingsCheck(typeof(T), _ => ProblemsOf<T>(configuration)));
     }
 
     /// <summary>Validates every enrolled settings type at once, so an operator sees all problems in one go.</summary>
@@ -37,25 +37,43 @@ public static partial class SettingsRegistration
         }
     }
 
-    private static List<string> ProblemsOf<T>(IServiceProvider services)
+    /// <summary>
+    /// Binds a fresh instance and validates it. A value that does not convert is reported by key only (the
+    /// binder's message quotes the raw value, which may be a secret) and then left out, so the remaining
+    /// problems of the same settings class are still found.
+    /// </summary>
+    private static List<string> ProblemsOf<T>(IConfiguration configuration)
         where T : class, IValidatedSettings
     {
-        T settings;
-        try
+        var problems = new List<string>();
+        var excluded = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (true)
         {
-            settings = services.GetRequiredService<IOptions<T>>().Value;
-        }
-        catch (InvalidOperationException e)
-        {
-            // The binder's message quotes the raw value, which may be a secret: keep only the key and the type.
-            var match = BinderFailure().Match(e.Message);
-            return [match.Success
-                ? $"{match.Groups["key"].Value} must be a valid {FriendlyType(match.Groups["type"].Value)}."
-                : $"A setting of {typeof(T).Name} has a value of the wrong type."];
-        }
+            var source = excluded.Count == 0 ? configuration : Without(configuration, excluded);
+            try
+            {
+                var settings = source.Get<T>() ?? Activator.CreateInstance<T>();
+                problems.AddRange(settings.Validate());
+                return problems;
+            }
+            catch (InvalidOperationException e)
+            {
+                var match = BinderFailure().Match(e.Message);
+                if (!match.Success || !excluded.Add(match.Groups["key"].Value))
+                {
+                    problems.Add($"A setting of {typeof(T).Name} has a value of the wrong type.");
+                    return problems;
+                }
 
-        return settings.Validate().ToList();
+                problems.Add($"{match.Groups["key"].Value} must be a valid {FriendlyType(match.Groups["type"].Value)}.");
+            }
+        }
     }
+
+    private static IConfiguration Without(IConfiguration configuration, HashSet<string> excluded) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(configuration.AsEnumerable().Where(pair => !excluded.Contains(pair.Key)))
+            .Build();
 
     private static string FriendlyType(string clrType) => clrType switch
     {

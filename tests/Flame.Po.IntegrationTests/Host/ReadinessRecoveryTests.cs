@@ -1,0 +1,37 @@
+using System.Net;
+using Flame.Po.Host;
+using Flame.Po.IntegrationTests.Support;
+
+namespace Flame.Po.IntegrationTests.Host;
+
+/// <summary>Stops and restarts a real PostgreSQL server under a running host.</summary>
+public sealed class ReadinessRecoveryTests
+{
+    [Fact]
+    public async Task Readiness_follows_postgres_down_and_back_up_without_a_restart()
+    {
+        await using var postgres = await PrivatePostgresServer.StartAsync();
+        var settings = postgres.Settings;
+        await using var host = await RunningHost.StartAsync(HostTarget.All, new Dictionary<string, string?>
+        {
+            ["POSTGRES_HOST"] = settings.Host,
+            ["POSTGRES_PORT"] = settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["POSTGRES_USER"] = settings.User,
+            ["POSTGRES_PASSWORD"] = settings.Password,
+            ["POSTGRES_DB"] = settings.Database,
+            ["POSTGRES_CONNECT_TIMEOUT"] = "2",
+        });
+        await host.WaitForReadinessAsync(HttpStatusCode.OK);
+
+        await postgres.StopAsync();
+        var down = await host.WaitForReadinessAsync(HttpStatusCode.ServiceUnavailable);
+        await postgres.StartAgainAsync();
+        var up = await host.WaitForReadinessAsync(HttpStatusCode.OK);
+
+        var database = down.GetProperty("checks").GetProperty("database");
+        database.GetProperty("status").GetString().Should().Be("fail");
+        database.GetProperty("reason").GetString().Should().StartWith("database unreachable");
+        down.GetProperty("checks").GetProperty("status_loop").GetProperty("status").GetString().Should().Be("ok");
+        up.GetProperty("checks").GetProperty("database").GetProperty("status").GetString().Should().Be("ok");
+    }
+}

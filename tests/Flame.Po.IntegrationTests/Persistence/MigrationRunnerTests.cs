@@ -1,0 +1,76 @@
+using Flame.Po.IntegrationTests.Support;
+using Flame.Po.Persistence;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Flame.Po.IntegrationTests.Persistence;
+
+public sealed class MigrationRunnerTests : IAsyncLifetime
+{
+    private TestDatabase _db = null!;
+
+    public async Task InitializeAsync() => _db = await TestPostgres.CreateDatabaseAsync();
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private MigrationRunner Runner() => new(_db.DataSource, NullLogger<MigrationRunner>.Instance);
+
+    [Fact]
+    public async Task Creates_the_schema_on_an_empty_database_and_records_each_version_once()
+    {
+        var applied = await Runner().ApplyAsync(CancellationToken.None);
+
+        applied.Should().Be(MigrationCatalog.Embedded.Count);
+        (await _db.CountAsync("SELECT count(*) FROM schema_migrations")).Should().Be(MigrationCatalog.Embedded.Count);
+        (await _db.CountAsync("SELECT count(*) FROM information_schema.tables WHERE table_name IN ('state','archive','log_line')")).Should().Be(3);
+    }
+
+    [Fact]
+    public async Task Applying_twice_is_a_no_op()
+    {
+        await Runner().ApplyAsync(CancellationToken.None);
+        var before = await _db.CountAsync("SELECT sum(extract(epoch from applied_at))::bigint FROM schema_migrations");
+
+        var second = await Runner().ApplyAsync(CancellationToken.None);
+
+        second.Should().Be(0);
+        (await _db.CountAsync("SELECT count(*) FROM schema_migrations")).Should().Be(MigrationCatalog.Embedded.Count);
+        (await _db.CountAsync("SELECT sum(extract(epoch from applied_at))::bigint FROM schema_migrations")).Should().Be(before);
+    }
+
+    [Fact]
+    public async Task Concurrent_runners_serialise_and_each_migration_is_applied_once()
+    {
+        var migrations = MigrationCatalog.Embedded
+            .Append(new Migration(900, "slow", "SELECT pg_sleep(0.3); CREATE TABLE slow_marker (id int)"))
+            .ToList();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Runner().ApplyAsync(migrations, CancellationToken.None))));
+
+        results.Sum().Should().Be(migrations.Count, "exactly one runner applied each migration");
+        (await _db.CountAsync("SELECT count(*) FROM schema_migrations")).Should().Be(migrations.Count);
+    }
+
+    [Fact]
+    public async Task A_failing_migration_is_rolled_back_and_not_recorded()
+    {
+        var broken = MigrationCatalog.Embedded.Append(new Migration(901, "broken", "CREATE TABLE half_done (id int); SELECT no_such_function()")).ToList();
+
+        var act = () => Runner().ApplyAsync(broken, CancellationToken.None);
+
+        await act.Should().ThrowAsync<Npgsql.PostgresException>();
+        (await _db.CountAsync("SELECT count(*) FROM schema_migrations WHERE version = 901")).Should().Be(0);
+        (await _db.CountAsync("SELECT count(*) FROM information_schema.tables WHERE table_name = 'half_done'")).Should().Be(0);
+        (await Runner().ApplyAsync(CancellationToken.None)).Should().Be(0, "the good migrations stayed applied");
+    }
+
+    [Fact]
+    public async Task A_changed_migration_that_was_already_applied_is_refused()
+    {
+        await Runner().ApplyAsync(CancellationToken.None);
+        var changed = MigrationCatalog.Embedded.Select(m => m.Version == 1 ? m with { Sql = m.Sql + "\n-- edited" } : m).ToList();
+
+        var act = () => Runner().ApplyAsync(changed, CancellationToken.None);
+
+        await act.Should().ThrowAsync<InvalidOperationException>().WithMessage("*changed after it was applied*");
+    }
+}
