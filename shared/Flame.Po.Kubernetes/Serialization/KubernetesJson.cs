@@ -8,7 +8,8 @@ public static class KubernetesJson
 {
     public static JsonSerializerOptions Options { get; } = Create();
 
-    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+    /// <summary>Serializes with the runtime type, so a <c>KubernetesObject</c>-typed reference keeps its spec.</summary>
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, value?.GetType() ?? typeof(T), Options);
 
     public static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"Empty JSON for {typeof(T).Name}.");

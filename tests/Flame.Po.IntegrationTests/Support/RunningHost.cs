@@ -1,8 +1,8 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using System.Net;
 using System.Text.Json;
 using Flame.Po.Host;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 
 namespace Flame.Po.IntegrationTests.Support;
 

@@ -1,0 +1,21 @@
+# syntax=docker/dockerfile:1
+# One image for every target: `docker run IMAGE --target api|lifecycle|logging|all`.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY shared/ shared/
+COPY services/ services/
+RUN dotnet publish services/Flame.Po.Host/Flame.Po.Host.csproj -c Release -o /app --nologo
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+# The PO listens on 8000 (po-spec §3.1); the base image's own default port is switched off.
+ENV ASPNETCORE_HTTP_PORTS="" \
+    PO_PORT=8000 \
+    DOTNET_CLI_TELEMETRY_OPTOUT=1
+EXPOSE 8000
+# Non-root, like the service we replace (UID 10000); pods additionally run with a read-only root filesystem.
+USER 10000:10000
+ENTRYPOINT ["dotnet", "/app/Flame.Po.Host.dll"]
+CMD ["--target", "all"]
