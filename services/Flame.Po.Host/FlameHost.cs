@@ -1,8 +1,10 @@
 using Flame.Po.Api;
 using Flame.Po.Dapr;
+using Flame.Po.Dapr.Sidecar;
 using Flame.Po.Lifecycle;
 using Flame.Po.Logging;
 using Flame.Po.ServiceDefaults;
+using Flame.Po.ServiceDefaults.Health;
 using Flame.Po.ServiceDefaults.Settings;
 
 namespace Flame.Po.Host;
@@ -60,7 +62,8 @@ public static class FlameHost
 
         builder.AddServiceDefaults();
         builder.Services.Configure<BuildingBlockSettings>(s => s.AppId = builder.Configuration["APP_ID"] ?? AppIdOf(target));
-        builder.Services.AddEmbeddedBuildingBlocks();
+        builder.Services.AddSettings<DaprSettings>(builder.Configuration);
+        var dapr = builder.AddBuildingBlocks(HealthEndpoints.ReadyTag);
         if (target is HostTarget.All or HostTarget.Api)
         {
             builder.AddApiService();
@@ -82,6 +85,7 @@ public static class FlameHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapServiceDefaults();
+        app.MapBuildingBlockEndpoints();
         if (target is HostTarget.All or HostTarget.Api)
         {
             app.MapApiService();
@@ -97,7 +101,7 @@ public static class FlameHost
             app.MapLoggingService();
         }
 
-        app.Logger.LogInformation("Flame PO starting with target {target}", target.Name());
+        app.Logger.LogInformation("Flame PO starting with target {target} and {building_blocks} building blocks", target.Name(), dapr ? "Dapr" : "embedded");
         return app;
     }
 

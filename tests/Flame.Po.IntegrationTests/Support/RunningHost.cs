@@ -19,14 +19,19 @@ public sealed class RunningHost : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<RunningHost> StartAsync(HostTarget target, IDictionary<string, string?> settings)
+    public static async Task<RunningHost> StartAsync(
+        HostTarget target, IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
     {
         var values = new Dictionary<string, string?>(settings)
         {
             ["LOG_LEVEL"] = settings.TryGetValue("LOG_LEVEL", out var level) ? level : "warning",
             ["STATUS_LOOP_INTERVAL"] = settings.TryGetValue("STATUS_LOOP_INTERVAL", out var interval) ? interval : "1",
         };
-        var app = FlameHost.Build(target, ["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(values));
+        var app = FlameHost.Build(target, ["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(values);
+            configure?.Invoke(builder);
+        });
         await app.StartAsync();
         return new RunningHost(app, new Uri(app.Urls.First()));
     }

@@ -40,12 +40,14 @@ public sealed class ConfigurationDocumentationTests
     [Theory]
     [MemberData(nameof(Variables))]
     public void Is_documented_in_the_env_template(string variable) =>
-        File.ReadAllLines(Path.Combine(RepositoryRoot(), ".env.template")).Should().Contain(l => l.StartsWith(variable + "=", StringComparison.Ordinal));
+        File.ReadAllLines(Path.Combine(RepositoryRoot(), ".env.template")).Any(l => l.StartsWith(variable + "=", StringComparison.Ordinal))
+            .Should().BeTrue($".env.template must document {variable}");
 
     [Theory]
     [MemberData(nameof(Variables))]
     public void Is_documented_in_the_readme(string variable) =>
-        File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).Should().Contain($"`{variable}`");
+        File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).Contains($"`{variable}`", StringComparison.Ordinal)
+            .Should().BeTrue($"the README's configuration table must document {variable}");
 
     private static string RepositoryRoot([CallerFilePath] string thisFile = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", ".."));

@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Flame.Po.Core;
+using Flame.Po.Dapr;
+using Flame.Po.Dapr.PubSub;
+using Flame.Po.Host;
+using Flame.Po.IntegrationTests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Flame.Po.IntegrationTests.Dapr;
+
+/// <summary>
+/// The routes daprd calls on the app, driven over HTTP with the payloads daprd sends (reference/dapr.md
+/// §2.4, §2.5), against the whole host running in Dapr mode.
+/// </summary>
+public sealed class DaprAppEndpointTests : IAsyncLifetime
+{
+    private const string Route = "/events/analysis";
+
+    /// <summary>A CloudEvent as daprd delivers it to a subscriber (content type application/cloudevents+json).</summary>
+    private const string DeliveredEvent = """
+        {"specversion":"1.0","type":"com.dapr.event.sent","source":"lifecycle","id":"5929aaac-a5e2-4ca1-859c-edfe73f11565",
+         "time":"2026-11-22T05:00:00Z","datacontenttype":"application/json","topic":"analysis-events","pubsubname":"pubsub",
+         "traceid":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+         "tracestate":"","data":{"analysis_id":"3fa85f64-5717-4562-b3fc-2c963f66afa6","to":"executing"}}
+        """;
+
+    private TestDatabase _db = null!;
+    private FakeDaprSidecar _sidecar = null!;
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestPostgres.CreateDatabaseAsync();
+        _sidecar = await FakeDaprSidecar.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _sidecar.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+
+    public sealed class ScriptedSubscriber : ISubscriber
+    {
+        public static readonly ConcurrentOutcomes Outcomes = new();
+
+        public Task<EventOutcome> HandleAsync(CloudEvent message, CancellationToken cancellationToken)
+        {
+            Outcomes.Received.Enqueue(message);
+            return Outcomes.Next.TryDequeue(out var next)
+                ? next is { } outcome ? Task.FromResult(outcome) : throw new InvalidOperationException("handler failure")
+                : Task.FromResult(EventOutcome.Success);
+        }
+    }
+
+    public sealed class ConcurrentOutcomes
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<EventOutcome?> Next { get; } = new();
+
+        public System.Collections.Concurrent.ConcurrentQueue<CloudEvent> Received { get; } = new();
+    }
+
+    [Fact]
+    public async Task Subscribe_lists_every_subscription_for_daprd()
+    {
+        await using var host = await StartAsync();
+
+        var json = await host.Http.GetStringAsync("/dapr/subscribe");
+
+        JsonDocument.Parse(json).RootElement.GetRawText().Should().Be(
+            """[{"pubsubname":"pubsub","topic":"analysis-events","route":"/events/analysis"}]""");
+    }
+
+    [Theory]
+    [InlineData(EventOutcome.Success, "SUCCESS")]
+    [InlineData(EventOutcome.Retry, "RETRY")]
+    [InlineData(EventOutcome.Drop, "DROP")]
+    [InlineData(null, "RETRY")]
+    public async Task A_delivered_cloud_event_reaches_the_subscriber_and_its_answer_goes_back(EventOutcome? outcome, string status)
+    {
+        await using var host = await StartAsync();
+        while (ScriptedSubscriber.Outcomes.Next.TryDequeue(out _))
+        {
+        }
+
+        ScriptedSubscriber.Outcomes.Next.Enqueue(outcome);
+
+        using var response = await host.Http.PostAsync(Route, CloudEventContent(DeliveredEvent));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString().Should().Be(status);
+        var received = ScriptedSubscriber.Outcomes.Received.Last();
+        received.Id.Should().Be("5929aaac-a5e2-4ca1-859c-edfe73f11565");
+        received.Data.GetProperty("to").GetString().Should().Be("executing");
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_a_cloud_event_is_dropped_not_retried_forever()
+    {
+        await using var host = await StartAsync();
+
+        using var response = await host.Http.PostAsync(Route, CloudEventContent("{not json"));
+
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString().Should().Be("DROP");
+    }
+
+    [Fact]
+    public async Task The_cron_binding_answers_options_and_each_post_is_a_status_loop_tick()
+    {
+        await using var host = await StartAsync();
+
+        var before = await host.WaitForReadinessAsync(HttpStatusCode.ServiceUnavailable);
+        using var options = await host.Http.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/status-loop"));
+        using var tick = await host.Http.PostAsync("/status-loop", new StringContent("", Encoding.UTF8, "application/json"));
+        var after = await host.WaitForReadinessAsync(HttpStatusCode.OK);
+
+        before.GetProperty("checks").GetProperty("status_loop").GetProperty("reason").GetString().Should().Contain("not completed a tick");
+        options.StatusCode.Should().Be(HttpStatusCode.OK);
+        tick.StatusCode.Should().Be(HttpStatusCode.OK);
+        after.GetProperty("checks").GetProperty("dapr_sidecar").GetProperty("status").GetString().Should().Be("ok");
+        after.GetProperty("checks").GetProperty("status_loop").GetProperty("status").GetString().Should().Be("ok");
+    }
+
+    [Fact]
+    public async Task With_an_app_api_token_daprd_must_present_it()
+    {
+        await using var host = await StartAsync(appToken: "app-secret-token");
+
+        using var missing = await host.Http.PostAsync("/status-loop", null);
+        using var wrong = await Send(host, HttpMethod.Get, "/dapr/subscribe", "nope");
+        using var right = await Send(host, HttpMethod.Post, "/status-loop", "app-secret-token");
+
+        missing.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        missing.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        wrong.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        right.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task The_embedded_host_exposes_none_of_these_routes()
+    {
+        await using var host = await RunningHost.StartAsync(HostTarget.All, _db.EnvironmentValues());
+
+        (await host.Http.GetAsync("/dapr/subscribe")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await host.Http.PostAsync("/status-loop", null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    private Task<RunningHost> StartAsync(string? appToken = null)
+    {
+        var settings = new Dictionary<string, string?>(_db.EnvironmentValues())
+        {
+            ["DAPR_HTTP_PORT"] = _sidecar.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["APP_API_TOKEN"] = appToken,
+        };
+        return RunningHost.StartAsync(HostTarget.All, settings, builder =>
+            builder.Services.AddEventSubscription<ScriptedSubscriber>(Topics.PubSubName, Topics.AnalysisEvents, Route));
+    }
+
+    private static StringContent CloudEventContent(string body)
+    {
+        var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/cloudevents+json");
+        return content;
+    }
+
+    private static Task<HttpResponseMessage> Send(RunningHost host, HttpMethod method, string path, string token)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("dapr-api-token", token);
+        return host.Http.SendAsync(request);
+    }
+}
