@@ -8,6 +8,13 @@ root=$(pwd)
 . scripts/postgres.sh
 
 ensure_postgres_installed || { echo "0 passed, 1 failed"; exit 1; }
+# nginx -t and routing tests (real nginx under `unshare --mount`), the kubernetes-models validator (node).
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx || { echo "0 passed, 1 failed"; exit 1; }
+command -v unshare >/dev/null || apt_install util-linux || { echo "0 passed, 1 failed"; exit 1; }
+command -v npm >/dev/null || apt_install nodejs npm || { echo "0 passed, 1 failed"; exit 1; }
+if [ ! -d scripts/k8s-validator/node_modules ]; then
+  npm ci --no-audit --no-fund --prefix scripts/k8s-validator >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+fi
 
 work=$(mktemp -d /tmp/flame-po-test.XXXXXX)
 chmod 755 "$work"

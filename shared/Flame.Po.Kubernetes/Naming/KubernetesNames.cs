@@ -2,7 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace Flame.Po.Kubernetes.Naming;
 
-/// <summary>The name and label syntax rules of the API server (reference/kubernetes.md §3.9).</summary>
+/// <summary>
+/// The name and label syntax rules of the API server (reference/kubernetes.md §3.9). Patterns end in <c>\z</c>:
+/// .NET's <c>$</c> also matches before a final newline, which would let "name\n" through.
+/// </summary>
 public static partial class KubernetesNames
 {
     public const int MaxLabelLength = 63;
@@ -37,12 +40,12 @@ public static partial class KubernetesNames
         return prefixValid && name.Length > 0 && IsLabelValue(name);
     }
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Dns1123Label();
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Dns1123Subdomain();
 
-    [GeneratedRegex("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?\\z", RegexOptions.CultureInvariant)]
     private static partial Regex LabelValue();
 }

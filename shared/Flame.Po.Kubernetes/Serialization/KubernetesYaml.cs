@@ -56,10 +56,10 @@ public static partial class KubernetesYaml
         return new YamlScalarNode(text) { Style = style };
     }
 
-    [GeneratedRegex("^[A-Za-z_./][A-Za-z0-9_./-]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z_./][A-Za-z0-9_./-]*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex PlainSafe();
 
     /// <summary>YAML 1.1 readers turn these into booleans or null.</summary>
-    [GeneratedRegex("^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Ambiguous();
 }

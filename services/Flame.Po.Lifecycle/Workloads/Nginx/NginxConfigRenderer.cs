@@ -8,7 +8,8 @@ namespace Flame.Po.Lifecycle.Workloads.Nginx;
 
 /// <summary>
 /// Renders the per-analysis nginx.conf (po-spec §7.5). Every route regex is anchored at both ends, so
-/// <c>/storage/finalX</c> or another analysis' broker paths fall through to the final 404. Every value that
+/// <c>/storage/finalX</c> or another analysis' broker paths fall through to the final 404. Routes end in
+/// <c>\z</c>, not <c>$</c>: PCRE's <c>$</c> also matches before a trailing newline (<c>/po/stream_logs%0A</c>). Every value that
 /// reaches the file is validated first (UUIDs, DNS-1123 labels, parsed IP addresses, a safe directory), so no
 /// input can add a directive.
 /// </summary>
@@ -61,7 +62,6 @@ public static partial class NginxConfigRenderer
         c.Line();
         c.Open("server");
         c.Line($"listen {Listen(options)};");
-        c.Line();
         c.Comment("nginx liveness probe; open to everyone.");
         c.Open("location = /healthz");
         c.Line("access_log off;");
@@ -70,16 +70,16 @@ public static partial class NginxConfigRenderer
         c.Close();
 
         c.Comment("Egress: only the analysis pod may use these routes.");
-        Route(c, "^/kong(/.*)$", "^/kong(/.*)$", services.KongProxy, analysisSources);
-        Route(c, "^/storage/(final|local|intermediate)(/.*)?$", "^/storage(/.*)$", services.Storage, analysisSources);
-        Route(c, $"^/hub-adapter/kong/datastore/{projectId}(/.*)?$", "^/hub-adapter(/.*)$", services.HubAdapter, analysisSources);
-        Route(c, $"^/message-broker/analyses/{analysisId}/participants(/self)?$", "^/message-broker(/.*)$", services.MessageBroker, analysisSources);
-        Route(c, $"^/message-broker/analyses/{analysisId}/messages(/subscriptions)?$", "^/message-broker(/.*)$", services.MessageBroker, analysisSources);
-        Route(c, "^/message-broker/healthz$", "^/message-broker(/.*)$", services.MessageBroker, analysisSources);
-        Route(c, "^/po/stream_logs$", strip: null, services.PodOrchestrator, analysisSources, logTimeouts: true);
+        Route(c, "^/kong(/.*)\\z", "^/kong(/.*)$", services.KongProxy, analysisSources);
+        Route(c, "^/storage/(final|local|intermediate)(/.*)?\\z", "^/storage(/.*)$", services.Storage, analysisSources);
+        Route(c, $"^/hub-adapter/kong/datastore/{projectId}(/.*)?\\z", "^/hub-adapter(/.*)$", services.HubAdapter, analysisSources);
+        Route(c, $"^/message-broker/analyses/{analysisId}/participants(/self)?\\z", "^/message-broker(/.*)$", services.MessageBroker, analysisSources);
+        Route(c, $"^/message-broker/analyses/{analysisId}/messages(/subscriptions)?\\z", "^/message-broker(/.*)$", services.MessageBroker, analysisSources);
+        Route(c, "^/message-broker/healthz\\z", "^/message-broker(/.*)$", services.MessageBroker, analysisSources);
+        Route(c, "^/po/stream_logs\\z", strip: null, services.PodOrchestrator, analysisSources, logTimeouts: true);
 
         c.Comment("Ingress: only the message broker (webhooks) and the PO (healthz, partner status, token refresh).");
-        Route(c, "^/analysis(/.*)$", "^/analysis(/.*)$", request.Analysis, [.. brokerSources, .. poSources]);
+        Route(c, "^/analysis(/.*)\\z", "^/analysis(/.*)$", request.Analysis, [.. brokerSources, .. poSources]);
 
         c.Comment("Everything else is not part of the route table.");
         c.Open("location /");
@@ -144,7 +144,7 @@ public static partial class NginxConfigRenderer
         return directory.TrimEnd('/');
     }
 
-    [GeneratedRegex("^/[A-Za-z0-9._/-]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^/[A-Za-z0-9._/-]*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex SafeDirectory();
 
     /// <summary>Indents blocks so the file stays readable for operators.</summary>

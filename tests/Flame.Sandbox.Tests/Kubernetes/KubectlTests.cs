@@ -1,0 +1,70 @@
+using System.Diagnostics;
+
+using Flame.Sandbox.Tests.Support;
+
+namespace Flame.Sandbox.Tests.Kubernetes;
+
+/// <summary>The Debian kubectl as a second, independent client of the simulator.</summary>
+public sealed class KubectlTests
+{
+    private static async Task<(int Code, string Out, string Err)> KubectlAsync(SandboxHarness h, params string[] args)
+    {
+        var start = new ProcessStartInfo("/usr/bin/kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("--kubeconfig");
+        start.ArgumentList.Add(h.Server.KubeconfigPath);
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync(SandboxHarness.Timeout());
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Kubectl_get_and_apply_work_against_the_sandbox()
+    {
+        await using var h = await SandboxHarness.StartAsync();
+        var (code, output, error) = await KubectlAsync(h, "get", "pods,deployments", "-A");
+        code.Should().Be(0, error);
+
+        var manifest = Path.Combine(Path.GetDirectoryName(h.Server.KubeconfigPath)!, "demo.yaml");
+        await File.WriteAllTextAsync(manifest, """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: demo
+            spec:
+              replicas: 2
+              selector:
+                matchLabels: {app: demo}
+              template:
+                metadata:
+                  labels: {app: demo}
+                spec:
+                  containers:
+                  - name: demo
+                    image: "sim/stuck"
+            """);
+        var apply = await KubectlAsync(h, "apply", "--validate=false", "-f", manifest);
+        apply.Code.Should().Be(0, apply.Err);
+        apply.Out.Should().Contain("deployment.apps/demo created");
+        await DeletionTests.WaitUntilAsync(() => h.Server.Objects.List("pods", h.Ns, "app=demo").Count(p => p["status"]?["phase"]?.GetValue<string>() == "Running") == 2);
+        await h.Server.Objects.WaitForAsync("deployments", h.Ns, "demo", d => d["status"]?["readyReplicas"]?.GetValue<int>() == 2, SandboxHarness.Timeout());
+
+        (code, output, error) = await KubectlAsync(h, "get", "pods,deployments", "-A");
+        code.Should().Be(0, error);
+        output.Should().Contain("deployment.apps/demo").And.Contain("2/2").And.Contain("Running", output);
+
+        await File.WriteAllTextAsync(manifest, (await File.ReadAllTextAsync(manifest)).Replace("replicas: 2", "replicas: 1", StringComparison.Ordinal));
+        var reapply = await KubectlAsync(h, "apply", "--validate=false", "-f", manifest);
+        reapply.Out.Should().Contain("deployment.apps/demo configured", reapply.Err);
+        await DeletionTests.WaitUntilAsync(() => h.Server.Objects.List("pods", h.Ns, "app=demo").Count(p => p["metadata"]?["deletionTimestamp"] is null) == 1);
+
+        var delete = await KubectlAsync(h, "delete", "deployment", "demo");
+        delete.Code.Should().Be(0, delete.Err);
+    }
+}

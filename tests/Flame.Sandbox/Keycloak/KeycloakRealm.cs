@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+
+namespace Flame.Sandbox.Keycloak;
+
+/// <summary>The realm state: its signing key, its clients, and how long tokens live.</summary>
+public sealed class KeycloakRealm : IDisposable
+{
+    private readonly ConcurrentDictionary<string, KeycloakClient> _clients = new(StringComparer.Ordinal);
+    private readonly Random _random;
+    private readonly Lock _randomGate = new();
+
+    public KeycloakRealm(string name, TimeProvider time, TimeSpan tokenLifetime, int seed)
+    {
+        Name = name;
+        Time = time;
+        TokenLifetime = tokenLifetime;
+        _random = new Random(seed);
+        Signer = new JwtSigner(RSA.Create(2048), NewId());
+        ForeignSigner = new JwtSigner(RSA.Create(2048), NewId());
+    }
+
+    public string Name { get; }
+
+    public TimeProvider Time { get; }
+
+    /// <summary>Lifetime of tokens from the token endpoint; settable so a test can shorten it mid-run.</summary>
+    public TimeSpan TokenLifetime { get; set; }
+
+    /// <summary>Set once the server listens: <c>&lt;base&gt;/realms/&lt;realm&gt;</c>.</summary>
+    public string Issuer { get; set; } = "";
+
+    public JwtSigner Signer { get; }
+
+    /// <summary>A key the realm does not publish, for "signed by the wrong key" tokens.</summary>
+    public JwtSigner ForeignSigner { get; }
+
+    public IReadOnlyCollection<KeycloakClient> Clients => _clients.Values.OrderBy(c => c.ClientId, StringComparer.Ordinal).ToList();
+
+    public string NewId()
+    {
+        var bytes = new byte[16];
+        lock (_randomGate)
+        {
+            _random.NextBytes(bytes);
+        }
+
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x40);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes, bigEndian: true).ToString();
+    }
+
+    public string NewSecret() => JwtSigner.Base64Url(Guid.Parse(NewId()).ToByteArray()) + JwtSigner.Base64Url(Guid.Parse(NewId()).ToByteArray());
+
+    public KeycloakClient AddClient(string clientId, string? secret = null, bool canManageClients = false, string? name = null)
+    {
+        var client = new KeycloakClient(NewId(), clientId, name ?? clientId, secret ?? NewSecret(), true, canManageClients);
+        return _clients.TryAdd(clientId, client) ? client : _clients[clientId];
+    }
+
+    public KeycloakClient? FindByClientId(string clientId) => _clients.TryGetValue(clientId, out var c) ? c : null;
+
+    public KeycloakClient? FindById(string id) => _clients.Values.FirstOrDefault(c => c.Id == id);
+
+    public bool Remove(string id) => FindById(id) is { } c && _clients.TryRemove(c.ClientId, out _);
+
+    /// <summary>A Keycloak-shaped client-credentials access token.</summary>
+    public string Mint(string clientId, TimeSpan lifetime, string? issuer = null, JwtSigner? signer = null, TimeSpan? notBefore = null, TimeSpan? issuedAgo = null)
+    {
+        var now = Time.GetUtcNow() - (issuedAgo ?? TimeSpan.Zero);
+        var client = FindByClientId(clientId);
+        var payload = new JsonObject
+        {
+            ["exp"] = (now + lifetime).ToUnixTimeSeconds(),
+            ["iat"] = now.ToUnixTimeSeconds(),
+            ["jti"] = NewId(),
+            ["iss"] = issuer ?? Issuer,
+            ["aud"] = "account",
+            ["sub"] = client?.Id ?? NewId(),
+            ["typ"] = "Bearer",
+            ["azp"] = clientId,
+            ["acr"] = "1",
+            ["scope"] = "profile email",
+            ["email_verified"] = false,
+            ["clientHost"] = "127.0.0.1",
+            ["preferred_username"] = $"service-account-{clientId}",
+            ["clientAddress"] = "127.0.0.1",
+            ["client_id"] = clientId,
+        };
+        if (notBefore is { } nbf)
+        {
+            payload["nbf"] = (now + nbf).ToUnixTimeSeconds();
+        }
+        else
+        {
+            payload["nbf"] = now.ToUnixTimeSeconds();
+        }
+
+        return (signer ?? Signer).Sign(payload);
+    }
+
+    public void Dispose()
+    {
+        Signer.Dispose();
+        ForeignSigner.Dispose();
+    }
+}

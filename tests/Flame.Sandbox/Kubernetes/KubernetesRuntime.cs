@@ -1,0 +1,17 @@
+using Flame.Sandbox.Faults;
+using Flame.Sandbox.Scenarios;
+using Flame.Sandbox.Support;
+
+namespace Flame.Sandbox.Kubernetes;
+
+/// <summary>Everything the Kubernetes endpoints share.</summary>
+public sealed record KubernetesRuntime(
+    ApiCore Api,
+    ContinueTokens Continues,
+    PodLogStore Logs,
+    Kubelet Kubelet,
+    FaultInjector Faults,
+    SimClock Clock,
+    string Token,
+    TimeSpan BookmarkInterval,
+    TimeSpan MaxWatchDuration);

@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+
+using Flame.Sandbox.Support;
+
+namespace Flame.Sandbox.Kubernetes;
+
+/// <summary>
+/// The etcd of the sandbox: one global revision, objects keyed by resource/namespace/name in key order,
+/// and a bounded event history from which watches replay (older revisions answer 410, like a compacted etcd).
+/// </summary>
+public sealed class ObjectStore(int historyCapacity)
+{
+    private readonly Lock _gate = new();
+    private readonly SortedDictionary<string, (ResourceKind Kind, JsonObject Object)> _objects = new(StringComparer.Ordinal);
+    private readonly LinkedList<WatchEvent> _history = new();
+    private readonly List<Channel<WatchEvent>> _subscribers = [];
+    private long _revision = 1;
+    private long _compactedThrough = 1;
+
+    public long Revision
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _revision;
+            }
+        }
+    }
+
+    /// <summary>The oldest revision from which a watch can still resume.</summary>
+    public long OldestWatchableRevision
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _compactedThrough;
+            }
+        }
+    }
+
+    private static string Key(ResourceKind kind, string? ns, string name) => $"{kind.Plural}/{ns}/{name}";
+
+    public JsonObject? Get(ResourceKind kind, string? ns, string name)
+    {
+        lock (_gate)
+        {
+            return _objects.TryGetValue(Key(kind, ns, name), out var entry) ? entry.Object.CloneObject() : null;
+        }
+    }
+
+    public (List<JsonObject> Items, long Revision) List(ResourceKind kind, string? ns)
+    {
+        lock (_gate)
+        {
+            return (Scan(kind, ns).Select(o => o.CloneObject()).ToList(), _revision);
+        }
+    }
+
+    /// <summary>Every stored object of every kind (for dumps).</summary>
+    public List<(ResourceKind Kind, JsonObject Object)> All()
+    {
+        lock (_gate)
+        {
+            return _objects.Values.Select(e => (e.Kind, e.Object.CloneObject())).ToList();
+        }
+    }
+
+    private IEnumerable<JsonObject> Scan(ResourceKind kind, string? ns)
+    {
+        var prefix = ns is null ? $"{kind.Plural}/" : $"{kind.Plural}/{ns}/";
+        return _objects.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(e => e.Value.Object);
+    }
+
+    public JsonObject Create(ResourceKind kind, JsonObject obj)
+    {
+        var ns = obj.Str("metadata", "namespace");
+        var name = obj.Str("metadata", "name") ?? throw new ArgumentException("object has no name", nameof(obj));
+        lock (_gate)
+        {
+            var key = Key(kind, ns, name);
+            if (_objects.ContainsKey(key))
+            {
+                throw ApiException.AlreadyExists(kind, name);
+            }
+
+            var stored = Stamp(obj);
+            _objects[key] = (kind, stored);
+            Publish(new WatchEvent("ADDED", kind, stored.CloneObject(), null, _revision));
+            return stored.CloneObject();
+        }
+    }
+
+    /// <summary>
+    /// Atomic read-modify-write. <paramref name="mutate"/> gets a private copy and returns the new object,
+    /// or null to leave the object unchanged; it may throw an <see cref="ApiException"/> (e.g. Conflict).
+    /// </summary>
+    public JsonObject Update(ResourceKind kind, string? ns, string name, Func<JsonObject, JsonObject?> mutate)
+    {
+        lock (_gate)
+        {
+            var key = Key(kind, ns, name);
+            if (!_objects.TryGetValue(key, out var entry))
+            {
+                throw ApiException.NotFound(kind, name);
+            }
+
+            var next = mutate(entry.Object.CloneObject());
+            if (next is null || JsonNode.DeepEquals(next, entry.Object))
+            {
+                return entry.Object.CloneObject();
+            }
+
+            var stored = Stamp(next);
+            _objects[key] = (kind, stored);
+            Publish(new WatchEvent("MODIFIED", kind, stored.CloneObject(), entry.Object, _revision));
+            return stored.CloneObject();
+        }
+    }
+
+    /// <summary>Removes the object from storage; the DELETED event carries a fresh revision.</summary>
+    public JsonObject? Remove(ResourceKind kind, string? ns, string name, string? uid = null)
+    {
+        lock (_gate)
+        {
+            var key = Key(kind, ns, name);
+            if (!_objects.TryGetValue(key, out var entry) || (uid is not null && entry.Object.Str("metadata", "uid") != uid))
+            {
+                return null;
+            }
+
+            _objects.Remove(key);
+            var final = Stamp(entry.Object.CloneObject());
+            Publish(new WatchEvent("DELETED", kind, final.CloneObject(), entry.Object, _revision));
+            return final;
+        }
+    }
+
+    private JsonObject Stamp(JsonObject obj)
+    {
+        _revision++;
+        obj.Obj("metadata")["resourceVersion"] = _revision.ToString(CultureInfo.InvariantCulture);
+        return obj;
+    }
+
+    private void Publish(WatchEvent evt)
+    {
+        _history.AddLast(evt);
+        while (_history.Count > historyCapacity)
+        {
+            _compactedThrough = _history.First!.Value.Revision;
+            _history.RemoveFirst();
+        }
+
+        _subscribers.RemoveAll(c => !c.Writer.TryWrite(evt));
+    }
+
+    /// <summary>Forgets the whole event history, so any watch from an earlier revision gets 410 Expired.</summary>
+    public void CompactHistory()
+    {
+        lock (_gate)
+        {
+            _history.Clear();
+            _compactedThrough = _revision;
+        }
+    }
+
+    /// <summary>
+    /// Atomically takes the starting point of a watch and subscribes to later events: either the current
+    /// objects (no revision) or the events after <paramref name="fromRevision"/>. Returns null when that
+    /// revision has been compacted away.
+    /// </summary>
+    public WatchSubscription? Subscribe(ResourceKind? kind, string? ns, long? fromRevision)
+    {
+        var channel = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
+        lock (_gate)
+        {
+            List<WatchEvent> initial;
+            if (fromRevision is null)
+            {
+                initial = kind is null
+                    ? []
+                    : Scan(kind, ns).Select(o => new WatchEvent("ADDED", kind, o.CloneObject(), null, _revision)).ToList();
+            }
+            else
+            {
+                if (fromRevision.Value < _compactedThrough)
+                {
+                    return null;
+                }
+
+                initial = _history.Where(e => e.Revision > fromRevision.Value && (kind is null || e.Kind == kind)).ToList();
+            }
+
+            _subscribers.Add(channel);
+            return new WatchSubscription(initial, channel.Reader, _revision, () => Unsubscribe(channel));
+        }
+    }
+
+    private void Unsubscribe(Channel<WatchEvent> channel)
+    {
+        lock (_gate)
+        {
+            _subscribers.Remove(channel);
+        }
+
+        channel.Writer.TryComplete();
+    }
+}
+
+/// <summary>A live subscription: replayed or synthetic events first, then the live channel.</summary>
+public sealed class WatchSubscription(List<WatchEvent> initial, ChannelReader<WatchEvent> live, long revision, Action unsubscribe) : IDisposable
+{
+    public IReadOnlyList<WatchEvent> Initial { get; } = initial;
+
+    public ChannelReader<WatchEvent> Live { get; } = live;
+
+    public long StartRevision { get; } = revision;
+
+    public void Dispose() => unsubscribe();
+}
