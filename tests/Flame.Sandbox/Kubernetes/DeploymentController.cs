@@ -14,28 +14,7 @@ public sealed class DeploymentController(ApiCore api, SimClock clock)
 {
     private const string HashAlphabet = "bcdfghjklmnpqrstvwxz2456789";
 
-    public async Task RunAsync(CancellationToken ct)
-    {
-        using var subscription = api.Store.Subscribe(null, null, null)!;
-        try
-        {
-            await foreach (var evt in subscription.Live.ReadAllAsync(ct))
-            {
-                try
-                {
-                    Handle(evt);
-                }
-                catch (ApiException)
-                {
-                    // The object changed or vanished meanwhile; a later event reconciles again.
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Sandbox shutdown.
-        }
-    }
+    public Task RunAsync(CancellationToken ct) => StoreEventLoop.RunAsync(api, Handle, ct);
 
     private void Handle(WatchEvent evt)
     {

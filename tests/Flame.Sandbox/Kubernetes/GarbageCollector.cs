@@ -10,28 +10,7 @@ namespace Flame.Sandbox.Kubernetes;
 /// </summary>
 public sealed class GarbageCollector(ApiCore api)
 {
-    public async Task RunAsync(CancellationToken ct)
-    {
-        using var subscription = api.Store.Subscribe(null, null, null)!;
-        try
-        {
-            await foreach (var evt in subscription.Live.ReadAllAsync(ct))
-            {
-                try
-                {
-                    Handle(evt);
-                }
-                catch (ApiException)
-                {
-                    // Raced with another writer; the next event re-evaluates.
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Sandbox shutdown.
-        }
-    }
+    public Task RunAsync(CancellationToken ct) => StoreEventLoop.RunAsync(api, Handle, ct);
 
     private void Handle(WatchEvent evt)
     {
