@@ -48,28 +48,44 @@ public sealed class AnalysisManifests
         WorkloadInputRules.LowerCaseUuid(request.ProjectId, "project id");
         WorkloadInputRules.Image(request.Image, "image");
         WorkloadInputRules.Image(settings.NginxImage, "NGINX_IMAGE");
-        ArgumentNullException.ThrowIfNull(request.Registry);
-        WorkloadInputRules.Registry(request.Registry.Server, "registry server");
-        WorkloadInputRules.Text(request.Registry.Username, "registry user name", allowEmpty: false);
-        WorkloadInputRules.Text(request.Registry.Password, "registry password", allowEmpty: false);
-        WorkloadInputRules.Text(request.DataSourceToken, "data source token", allowEmpty: true);
-        WorkloadInputRules.Text(request.KeycloakToken, "Keycloak token", allowEmpty: true);
+        if (request.Credentials is { } credentials)
+        {
+            ArgumentNullException.ThrowIfNull(credentials.Registry);
+            WorkloadInputRules.Registry(credentials.Registry.Server, "registry server");
+            WorkloadInputRules.Text(credentials.Registry.Username, "registry user name", allowEmpty: false);
+            WorkloadInputRules.Text(credentials.Registry.Password, "registry password", allowEmpty: false);
+            WorkloadInputRules.Text(credentials.DataSourceToken, "data source token", allowEmpty: true);
+            WorkloadInputRules.Text(credentials.KeycloakToken, "Keycloak token", allowEmpty: true);
+        }
+
         return new AnalysisManifests(request, settings, WorkloadNames.For(request.AnalysisId, request.RestartCounter));
     }
 
     /// <summary>
-    /// Every object in creation order: NetworkPolicies first (po-spec B21), Secrets before the pods that use them,
-    /// the analysis Service before nginx (nginx resolves upstreams at start).
+    /// Every object in creation order: NetworkPolicies first (po-spec B21), Secrets (when credentials were given)
+    /// before the pods that use them, the analysis Service before nginx (nginx resolves upstreams at start).
     /// </summary>
-    public IReadOnlyList<KubernetesObject> All(string nginxConfig) =>
-    [
-        AnalysisNetworkPolicy(), NginxNetworkPolicy(), PullSecret(), CredentialsSecret(), AnalysisDeployment(), AnalysisService(),
-        NginxConfigMap(nginxConfig), NginxDeployment(nginxConfig), NginxService(),
-    ];
+    public IReadOnlyList<KubernetesObject> All(string nginxConfig) => _request.Credentials is null
+        ? [.. DeploymentObjectsBeforeNginx(), .. NginxObjects(nginxConfig)]
+        : [AnalysisNetworkPolicy(), NginxNetworkPolicy(), PullSecret(), CredentialsSecret(), AnalysisDeployment(), AnalysisService(), .. NginxObjects(nginxConfig)];
+
+    /// <summary>The objects of deployment <c>D</c> that need no pod IP: policies, analysis Deployment and Service.</summary>
+    public IReadOnlyList<KubernetesObject> DeploymentObjectsBeforeNginx() =>
+        [AnalysisNetworkPolicy(), NginxNetworkPolicy(), AnalysisDeployment(), AnalysisService()];
+
+    /// <summary>The nginx objects; their config needs the analysis pod's IP address.</summary>
+    public IReadOnlyList<KubernetesObject> NginxObjects(string nginxConfig) =>
+        [NginxConfigMap(nginxConfig), NginxDeployment(nginxConfig), NginxService()];
+
+    /// <summary>The per-analysis Secrets; they outlive restarts and are deleted with the analysis.</summary>
+    public IReadOnlyList<Secret> Secrets() => [PullSecret(), CredentialsSecret()];
+
+    private AnalysisCredentials Credentials => _request.Credentials
+        ?? throw new InvalidOperationException("These manifests were built without credentials; the Secrets cannot be built.");
 
     public Secret PullSecret()
     {
-        var registry = _request.Registry;
+        var registry = Credentials.Registry;
         var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{registry.Username}:{registry.Password}"));
         var config = JsonSerializer.Serialize(new Dictionary<string, object>
         {
@@ -80,23 +96,25 @@ public sealed class AnalysisManifests
         });
         return new Secret
         {
-            Metadata = Meta(Names.PullSecret, (WorkloadLabels.Component, WorkloadLabels.PullSecretComponent)),
+            Metadata = AnalysisMeta(Names.PullSecret, WorkloadLabels.PullSecretComponent),
             Immutable = true,
             Type = Secret.DockerConfigJsonType,
             Data = new Dictionary<string, string> { [Secret.DockerConfigJsonKey] = SecretData.Encode(config) },
         };
     }
 
-    /// <summary>The tokens go to the pod by <c>secretKeyRef</c>, never as plain env (po-spec §13.3).</summary>
+    /// <summary>
+    /// The tokens go to the pod by <c>secretKeyRef</c>, never as plain env (po-spec §13.3). Mutable: the PO writes
+    /// each refreshed Keycloak token here, so a restarted container starts with a valid one.
+    /// </summary>
     public Secret CredentialsSecret() => new()
     {
-        Metadata = Meta(Names.CredentialsSecret, (WorkloadLabels.Component, WorkloadLabels.CredentialsComponent)),
-        Immutable = true,
+        Metadata = AnalysisMeta(Names.CredentialsSecret, WorkloadLabels.CredentialsComponent),
         Type = Secret.OpaqueType,
         Data = new Dictionary<string, string>
         {
-            [DataSourceTokenKey] = SecretData.Encode(_request.DataSourceToken),
-            [KeycloakTokenKey] = SecretData.Encode(_request.KeycloakToken),
+            [DataSourceTokenKey] = SecretData.Encode(Credentials.DataSourceToken),
+            [KeycloakTokenKey] = SecretData.Encode(Credentials.KeycloakToken),
         },
     };
 
@@ -293,6 +311,14 @@ public sealed class AnalysisManifests
 
     private ObjectMeta Meta(string name, IReadOnlyDictionary<string, string> labels) =>
         new() { Name = name, Namespace = _request.Namespace, Labels = labels };
+
+    /// <summary>Objects shared by all deployments of the analysis carry no deployment-name label.</summary>
+    private ObjectMeta AnalysisMeta(string name, string component) => Meta(name, new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [WorkloadLabels.Component] = component,
+        [WorkloadLabels.AnalysisId] = Names.AnalysisId,
+        [WorkloadLabels.ManagedBy] = WorkloadLabels.ManagedByValue,
+    });
 
     private PodSpec RestrictedPod(IReadOnlyList<Container> containers, IReadOnlyList<LocalObjectReference>? imagePullSecrets, IReadOnlyList<Volume>? volumes) => new()
     {

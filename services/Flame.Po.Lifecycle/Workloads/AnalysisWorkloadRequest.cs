@@ -7,8 +7,17 @@ public sealed record RegistryCredentials(string Server, string Username, string 
 }
 
 /// <summary>
-/// What one deployment of an analysis needs. Contains secrets (registry password, tokens): <see cref="ToString"/>
-/// leaves them out so the record can appear in logs.
+/// The secrets of one analysis: they exist only in the create request and in the analysis' Kubernetes Secrets,
+/// never in the database (po-spec §13.3). <see cref="ToString"/> leaves them out.
+/// </summary>
+public sealed record AnalysisCredentials(RegistryCredentials Registry, string DataSourceToken, string KeycloakToken)
+{
+    public override string ToString() => $"AnalysisCredentials {{ Registry = {Registry.Server} }}";
+}
+
+/// <summary>
+/// What one deployment of an analysis needs. <see cref="Credentials"/> is present only when the per-analysis
+/// Secrets are built too (at create); restarts and repairs build the deployment objects without them.
 /// </summary>
 public sealed record AnalysisWorkloadRequest
 {
@@ -17,14 +26,8 @@ public sealed record AnalysisWorkloadRequest
     public required string ProjectId { get; init; }
     public required int RestartCounter { get; init; }
     public required string Image { get; init; }
-    public required RegistryCredentials Registry { get; init; }
-
-    /// <summary>Kong key of the data sources (<c>DATA_SOURCE_TOKEN</c>).</summary>
-    public required string DataSourceToken { get; init; }
-
-    /// <summary>Keycloak access token of the analysis client (<c>KEYCLOAK_TOKEN</c>); empty when none was issued.</summary>
-    public required string KeycloakToken { get; init; }
+    public AnalysisCredentials? Credentials { get; init; }
 
     public override string ToString() =>
-        $"AnalysisWorkloadRequest {{ Namespace = {Namespace}, AnalysisId = {AnalysisId}, ProjectId = {ProjectId}, RestartCounter = {RestartCounter}, Image = {Image}, Registry = {Registry.Server} }}";
+        $"AnalysisWorkloadRequest {{ Namespace = {Namespace}, AnalysisId = {AnalysisId}, ProjectId = {ProjectId}, RestartCounter = {RestartCounter}, Image = {Image}, Credentials = {Credentials?.ToString() ?? "none"} }}";
 }

@@ -36,9 +36,14 @@ public sealed record WorkloadNames
 
     public string NginxNetworkPolicy => $"{Nginx}-policy";
 
-    public string PullSecret => $"{Deployment}-pull";
+    /// <summary>Per analysis, not per deployment: restarts reuse the credentials given at create.</summary>
+    public string PullSecret => PullSecretOf(AnalysisId);
 
-    public string CredentialsSecret => $"{Deployment}-credentials";
+    public string CredentialsSecret => CredentialsSecretOf(AnalysisId);
+
+    public static string PullSecretOf(string analysisId) => $"analysis-{analysisId}-pull";
+
+    public static string CredentialsSecretOf(string analysisId) => $"analysis-{analysisId}-credentials";
 
     /// <summary>Validates the id and counter and derives the names.</summary>
     public static WorkloadNames For(string analysisId, int restartCounter)

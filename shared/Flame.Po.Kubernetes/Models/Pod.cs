@@ -15,7 +15,17 @@ public sealed record PodStatus : KubernetesModel
     public string? Message { get; init; }
     public string? PodIP { get; init; }
     public DateTimeOffset? StartTime { get; init; }
+    public IReadOnlyList<PodCondition>? Conditions { get; init; }
     public IReadOnlyList<ContainerStatus>? ContainerStatuses { get; init; }
+}
+
+/// <summary>A pod condition such as <c>PodScheduled=False</c> with reason <c>Unschedulable</c>.</summary>
+public sealed record PodCondition : KubernetesModel
+{
+    public string Type { get; init; } = "";
+    public string Status { get; init; } = "";
+    public string? Reason { get; init; }
+    public string? Message { get; init; }
 }
 
 public sealed record ContainerStatus : KubernetesModel

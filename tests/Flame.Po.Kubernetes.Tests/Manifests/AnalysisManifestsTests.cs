@@ -102,11 +102,11 @@ public sealed class AnalysisManifestsTests
         var pull = manifests.PullSecret();
         var credentials = manifests.CredentialsSecret();
 
-        SecretData.Decode(pull.Data![".dockerconfigjson"]).Should().Contain("\"harbor.privateaim.net\"").And.Contain(request.Registry.Password);
-        SecretData.Decode(credentials.Data!["KEYCLOAK_TOKEN"]).Should().Be(request.KeycloakToken);
-        foreach (var printed in new[] { pull.ToString(), credentials.ToString(), request.ToString(), request.Registry.ToString() })
+        SecretData.Decode(pull.Data![".dockerconfigjson"]).Should().Contain("\"harbor.privateaim.net\"").And.Contain(request.Credentials!.Registry.Password);
+        SecretData.Decode(credentials.Data!["KEYCLOAK_TOKEN"]).Should().Be(request.Credentials!.KeycloakToken);
+        foreach (var printed in new[] { pull.ToString(), credentials.ToString(), request.ToString(), request.Credentials!.ToString(), request.Credentials!.Registry.ToString() })
         {
-            printed.Should().NotContain(request.Registry.Password).And.NotContain(request.KeycloakToken).And.NotContain(request.DataSourceToken);
+            printed.Should().NotContain(request.Credentials!.Registry.Password).And.NotContain(request.Credentials!.KeycloakToken).And.NotContain(request.Credentials!.DataSourceToken);
         }
     }
 

@@ -22,9 +22,9 @@ public sealed class BadInputMatrixTests
             { "image with a space", r => r with { Image = "nginx latest" }, "image" },
             { "image with upper-case registry", r => r with { Image = "Harbor.example/x:1" }, "image" },
             { "negative restart counter", r => r with { RestartCounter = -1 }, "restart counter" },
-            { "empty registry user", r => r with { Registry = r.Registry with { Username = "" } }, "registry user name" },
-            { "empty registry password", r => r with { Registry = r.Registry with { Password = "" } }, "registry password" },
-            { "registry with a path traversal", r => r with { Registry = r.Registry with { Server = "harbor/../x y" } }, "registry server" },
+            { "empty registry user", r => r with { Credentials = r.Credentials! with { Registry = r.Credentials!.Registry with { Username = "" } } }, "registry user name" },
+            { "empty registry password", r => r with { Credentials = r.Credentials! with { Registry = r.Credentials!.Registry with { Password = "" } } }, "registry password" },
+            { "registry with a path traversal", r => r with { Credentials = r.Credentials! with { Registry = r.Credentials!.Registry with { Server = "harbor/../x y" } } }, "registry server" },
         };
 
         // A newline in any text field could start a new YAML key or nginx directive.
@@ -34,11 +34,11 @@ public sealed class BadInputMatrixTests
             ("analysis id", r => r with { AnalysisId = r.AnalysisId + "\n" }, "analysis id"),
             ("project id", r => r with { ProjectId = r.ProjectId + "\n" }, "project id"),
             ("image", r => r with { Image = r.Image + "\nx" }, "image"),
-            ("registry server", r => r with { Registry = r.Registry with { Server = "harbor\n.example" } }, "registry server"),
-            ("registry user", r => r with { Registry = r.Registry with { Username = "robot\nx" } }, "registry user name"),
-            ("registry password", r => r with { Registry = r.Registry with { Password = "pass\nword" } }, "registry password"),
-            ("data source token", r => r with { DataSourceToken = "kong\nkey" }, "data source token"),
-            ("Keycloak token", r => r with { KeycloakToken = "jwt\r\nx" }, "Keycloak token"),
+            ("registry server", r => r with { Credentials = r.Credentials! with { Registry = r.Credentials!.Registry with { Server = "harbor\n.example" } } }, "registry server"),
+            ("registry user", r => r with { Credentials = r.Credentials! with { Registry = r.Credentials!.Registry with { Username = "robot\nx" } } }, "registry user name"),
+            ("registry password", r => r with { Credentials = r.Credentials! with { Registry = r.Credentials!.Registry with { Password = "pass\nword" } } }, "registry password"),
+            ("data source token", r => r with { Credentials = r.Credentials! with { DataSourceToken = "kong\nkey" } }, "data source token"),
+            ("Keycloak token", r => r with { Credentials = r.Credentials! with { KeycloakToken = "jwt\r\nx" } }, "Keycloak token"),
         };
         foreach (var (field, edit, message) in newlineEdits)
         {
@@ -59,9 +59,9 @@ public sealed class BadInputMatrixTests
         var error = build.Should().Throw<WorkloadInputException>(because).Which;
         error.Message.Should().StartWith(field);
         error.Message.Should().NotContain("\n");
-        if (request.Registry.Password.Length > 0)
+        if (request.Credentials!.Registry.Password.Length > 0)
         {
-            error.Message.Should().NotContain(request.Registry.Password);
+            error.Message.Should().NotContain(request.Credentials!.Registry.Password);
         }
     }
 

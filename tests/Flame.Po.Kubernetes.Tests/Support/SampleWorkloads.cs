@@ -39,9 +39,10 @@ internal static class SampleWorkloads
             ProjectId = ProjectId,
             RestartCounter = RestartCounter,
             Image = $"harbor.privateaim.net/{ProjectId}/analysis:{RestartCounter}",
-            Registry = new RegistryCredentials("harbor.privateaim.net", "robot$node-1", "registry-password-" + Name),
-            DataSourceToken = "kong-key-" + Name,
-            KeycloakToken = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.signature-" + Name,
+            Credentials = new AnalysisCredentials(
+                new RegistryCredentials("harbor.privateaim.net", "robot$node-1", "registry-password-" + Name),
+                "kong-key-" + Name,
+                "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.signature-" + Name),
         };
 
         public override string ToString() => Name;
