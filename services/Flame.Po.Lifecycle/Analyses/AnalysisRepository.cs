@@ -1,0 +1,141 @@
+using Flame.Po.Dapr.State;
+
+namespace Flame.Po.Lifecycle.Analyses;
+
+/// <summary>
+/// Analysis records in the state store (the Foundation's port: Dapr state API or the embedded PostgreSQL
+/// table). Every write is a compare-and-swap on the record's ETag; changes of membership or activity also
+/// update <see cref="AnalysisIndex"/> in the same transaction.
+/// </summary>
+public sealed class AnalysisRepository(IStateStore store)
+{
+    public const string IndexKey = "analysis-index";
+    private const int IndexRetries = 20;
+
+    public static string KeyOf(string analysisId) => $"analysis-{analysisId}";
+
+    public async Task<StoredAnalysis?> GetAsync(string analysisId, CancellationToken cancellationToken)
+    {
+        var entry = await store.GetAsync(KeyOf(analysisId), cancellationToken);
+        return entry is null ? null : new StoredAnalysis(entry.Get<AnalysisRecord>(), entry.ETag);
+    }
+
+    /// <summary>All records (or only active ones), ordered by creation time.</summary>
+    public async Task<IReadOnlyList<StoredAnalysis>> ListAsync(bool activeOnly, CancellationToken cancellationToken)
+    {
+        var index = await ReadIndexAsync(cancellationToken);
+        var ids = activeOnly ? index.Value.ActiveIds.ToList() : index.Value.Analyses.Keys.ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var entries = await store.GetBulkAsync(ids.Select(KeyOf).ToList(), cancellationToken);
+        return entries
+            .Select(entry => new StoredAnalysis(entry.Get<AnalysisRecord>(), entry.ETag))
+            .OrderBy(stored => stored.Record.CreatedAt)
+            .ThenBy(stored => stored.Record.AnalysisId, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>Inserts a new record; <see cref="AnalysisExistsException"/> when the id is taken.</summary>
+    public async Task<StoredAnalysis> CreateAsync(AnalysisRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        await WriteWithIndexAsync(
+            record.AnalysisId,
+            index => index.Analyses[record.AnalysisId] = record.IsActive,
+            StateOperation.Upsert(KeyOf(record.AnalysisId), record, etag: null, StateConcurrency.FirstWrite),
+            recordStillValid: async ct => await store.GetAsync(KeyOf(record.AnalysisId), ct) is null,
+            conflict: () => new AnalysisExistsException(record.AnalysisId),
+            cancellationToken);
+        return await GetAsync(record.AnalysisId, cancellationToken) ?? throw new StateConflictException(KeyOf(record.AnalysisId));
+    }
+
+    /// <summary>
+    /// Compare-and-swap: <see cref="StateConflictException"/> when someone else wrote the record first. Returns the
+    /// stored record with its new ETag.
+    /// </summary>
+    public async Task<StoredAnalysis> SaveAsync(StoredAnalysis current, AnalysisRecord updated, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(updated);
+        var key = KeyOf(updated.AnalysisId);
+        if (current.Record.IsActive == updated.IsActive)
+        {
+            await store.SaveAsync(key, updated, current.ETag, StateConcurrency.FirstWrite, cancellationToken);
+        }
+        else
+        {
+            await WriteWithIndexAsync(
+                updated.AnalysisId,
+                index => index.Analyses[updated.AnalysisId] = updated.IsActive,
+                StateOperation.Upsert(key, updated, current.ETag, StateConcurrency.FirstWrite),
+                recordStillValid: async ct => (await store.GetAsync(key, ct))?.ETag == current.ETag,
+                conflict: () => new StateConflictException(key),
+                cancellationToken);
+        }
+
+        // The store does not return the new ETag; read the pair back. A later writer's pair is as good: it is
+        // consistent, and a compare-and-swap against it cannot overwrite that writer's change.
+        return await GetAsync(updated.AnalysisId, cancellationToken) ?? throw new StateConflictException(key);
+    }
+
+    /// <summary>Removes the record and its index entry (compare-and-swap on the record).</summary>
+    public Task DeleteAsync(StoredAnalysis current, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var key = KeyOf(current.Record.AnalysisId);
+        return WriteWithIndexAsync(
+            current.Record.AnalysisId,
+            index => index.Analyses.Remove(current.Record.AnalysisId),
+            StateOperation.Delete(key, current.ETag),
+            recordStillValid: async ct => (await store.GetAsync(key, ct))?.ETag == current.ETag,
+            conflict: () => new StateConflictException(key),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// One transaction of the record operation and the index update. A conflict is retried as long as it was the
+    /// index that moved (another analysis changed); a conflict on the record itself is the caller's.
+    /// </summary>
+    private async Task WriteWithIndexAsync(
+        string analysisId,
+        Action<AnalysisIndex> changeIndex,
+        StateOperation recordOperation,
+        Func<CancellationToken, Task<bool>> recordStillValid,
+        Func<Exception> conflict,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var (index, etag) = await ReadIndexAsync(cancellationToken);
+            changeIndex(index);
+            var indexOperation = StateOperation.Upsert(IndexKey, index, etag, StateConcurrency.FirstWrite);
+            try
+            {
+                await store.TransactAsync([recordOperation, indexOperation], cancellationToken);
+                return;
+            }
+            catch (StateConflictException) when (attempt < IndexRetries)
+            {
+                if (!await recordStillValid(cancellationToken))
+                {
+                    throw conflict();
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + (attempt * 5))), cancellationToken);
+            }
+            catch (StateConflictException)
+            {
+                throw new StateConflictException($"{IndexKey} (analysis {analysisId}, after {IndexRetries} attempts)");
+            }
+        }
+    }
+
+    private async Task<(AnalysisIndex Value, string? ETag)> ReadIndexAsync(CancellationToken cancellationToken)
+    {
+        var entry = await store.GetAsync(IndexKey, cancellationToken);
+        return entry is null ? (new AnalysisIndex(), null) : (entry.Get<AnalysisIndex>(), entry.ETag);
+    }
+}

@@ -1,0 +1,129 @@
+using System.Net;
+
+using Flame.Po.Kubernetes.Models;
+using Flame.Po.Lifecycle.Analyses;
+using Flame.Po.Lifecycle.Reconciler;
+using Flame.Po.Lifecycle.Workloads;
+
+namespace Flame.Po.Lifecycle.Cluster;
+
+/// <summary>
+/// A <see cref="ClusterSnapshot"/> indexed by analysis id and <c>app</c> label, so observing N analyses costs
+/// O(N) in memory and no further requests.
+/// </summary>
+public sealed class ClusterView
+{
+    private readonly Dictionary<string, List<KubernetesObject>> _owned;
+    private readonly Dictionary<string, List<Pod>> _podsByApp;
+
+    public ClusterView(ClusterSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        Snapshot = snapshot;
+        Node = NodeContext.Discover(snapshot);
+        _owned = snapshot.OwnedObjects()
+            .GroupBy(item => ClusterSnapshot.AnalysisIdOf(item)!, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.ToList(), StringComparer.Ordinal);
+        _podsByApp = snapshot.Pods
+            .Where(pod => pod.Metadata.Labels?.ContainsKey(WorkloadLabels.App) == true)
+            .GroupBy(pod => pod.Metadata.Labels![WorkloadLabels.App], StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.ToList(), StringComparer.Ordinal);
+    }
+
+    public ClusterSnapshot Snapshot { get; }
+
+    public NodeContext Node { get; }
+
+    /// <summary>Analysis ids that own objects in the cluster.</summary>
+    public IEnumerable<string> AnalysisIds => _owned.Keys;
+
+    public IReadOnlyList<KubernetesObject> ObjectsOf(string analysisId) =>
+        _owned.TryGetValue(analysisId, out var objects) ? objects : [];
+
+    /// <summary>The newest live pod with the given <c>app</c> label.</summary>
+    public Pod? NewestPod(string app) =>
+        _podsByApp.TryGetValue(app, out var pods)
+            ? pods.Where(pod => pod.Metadata.DeletionTimestamp is null).MaxBy(pod => pod.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue)
+            : null;
+
+    /// <summary>All pods with the given <c>app</c> label (for log snapshots).</summary>
+    public IReadOnlyList<Pod> PodsOf(string app) => _podsByApp.TryGetValue(app, out var pods) ? pods : [];
+
+    /// <summary>What the reconciler needs to decide about <paramref name="record"/>.</summary>
+    public AnalysisObservation Observe(AnalysisRecord record, ProbeResult? probe)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var names = WorkloadNames.For(record.AnalysisId, record.RestartCounter);
+        var objects = ObjectsOf(record.AnalysisId);
+        var present = DeploymentObjects.None;
+        var stale = false;
+        ConfigMap? configMap = null;
+        foreach (var item in objects)
+        {
+            if (item is Secret)
+            {
+                continue;
+            }
+
+            if (ClusterSnapshot.DeploymentOf(item) != names.Deployment)
+            {
+                stale = true;
+                continue;
+            }
+
+            if (item.Metadata.DeletionTimestamp is null && KindOf(item, names) is var kind && kind != DeploymentObjects.None)
+            {
+                present |= kind;
+                configMap = item as ConfigMap ?? configMap;
+            }
+        }
+
+        var secrets = objects.OfType<Secret>().Where(s => s.Metadata.DeletionTimestamp is null).Select(s => s.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+        var analysisPod = NewestPod(names.Deployment);
+        var observedPod = analysisPod is null ? null : PodObservations.From(analysisPod, names.Deployment);
+        return new AnalysisObservation
+        {
+            Present = present,
+            StaleDeploymentObjects = stale,
+            SecretsPresent = secrets.Contains(names.PullSecret) && secrets.Contains(names.CredentialsSecret),
+            AnyObjectPresent = objects.Count > 0,
+            AnalysisPod = observedPod,
+            NginxReady = NginxReady(names),
+            NginxConfigStale = configMap is not null && observedPod?.PodIp is { } ip && IsStale(configMap, names, record.ProjectId, ip),
+            NodeServicesKnown = Node.IsKnown,
+            Probe = probe,
+        };
+    }
+
+    /// <summary>Whether the nginx pod of the deployment runs: only then is a probe through it meaningful.</summary>
+    public bool NginxReady(WorkloadNames names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var pod = NewestPod(names.Nginx);
+        return pod?.Status is { Phase: "Running" } status
+            && status.ContainerStatuses?.Any(c => c.State?.Running is not null) == true;
+    }
+
+    private bool IsStale(ConfigMap configMap, WorkloadNames names, string projectId, string podIp)
+    {
+        if (!Node.IsKnown || !IPAddress.TryParse(podIp, out var ip))
+        {
+            return false;
+        }
+
+        var current = configMap.Data is { } data && data.TryGetValue(AnalysisManifests.NginxConfigKey, out var text) ? text : null;
+        return current != Node.RenderNginxConfig(names, projectId, ip);
+    }
+
+    private static DeploymentObjects KindOf(KubernetesObject item, WorkloadNames names) => (item, item.Metadata.Name) switch
+    {
+        (NetworkPolicy, var n) when n == names.AnalysisNetworkPolicy => DeploymentObjects.AnalysisPolicy,
+        (NetworkPolicy, var n) when n == names.NginxNetworkPolicy => DeploymentObjects.NginxPolicy,
+        (Deployment, var n) when n == names.Deployment => DeploymentObjects.AnalysisDeployment,
+        (Deployment, var n) when n == names.Nginx => DeploymentObjects.NginxDeployment,
+        (Service, var n) when n == names.Deployment => DeploymentObjects.AnalysisService,
+        (Service, var n) when n == names.Nginx => DeploymentObjects.NginxService,
+        (ConfigMap, var n) when n == names.NginxConfigMap => DeploymentObjects.NginxConfigMap,
+        _ => DeploymentObjects.None,
+    };
+}

@@ -1,0 +1,31 @@
+using Flame.Po.Kubernetes.Models;
+using Flame.Po.Lifecycle.Reconciler;
+
+namespace Flame.Po.Lifecycle.Cluster;
+
+/// <summary>Reads the analysis container's state from a pod (po-spec §7.9, but the named container, not the first).</summary>
+public static class PodObservations
+{
+    public static PodObservation From(Pod pod, string containerName)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var status = pod.Status;
+        var container = status?.ContainerStatuses?.FirstOrDefault(c => c.Name == containerName) ?? status?.ContainerStatuses?.FirstOrDefault();
+        var unschedulable = status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled" && c.Status == "False" && c.Reason == "Unschedulable");
+        var terminated = container?.State?.Terminated ?? container?.LastState?.Terminated;
+        return new PodObservation
+        {
+            Phase = status?.Phase ?? "Pending",
+            PodIp = string.IsNullOrEmpty(status?.PodIP) ? null : status.PodIP,
+            UnschedulableMessage = unschedulable is null ? null : unschedulable.Message ?? "the pod cannot be scheduled",
+            ContainerRunning = container?.State?.Running is not null,
+            ContainerStartedAt = container?.State?.Running?.StartedAt,
+            WaitingReason = container?.State?.Waiting?.Reason,
+            WaitingMessage = container?.State?.Waiting?.Message,
+            TerminatedReason = terminated?.Reason,
+            ExitCode = terminated?.ExitCode,
+            CurrentlyTerminated = container?.State?.Terminated is not null,
+            RestartCount = container?.RestartCount ?? 0,
+        };
+    }
+}

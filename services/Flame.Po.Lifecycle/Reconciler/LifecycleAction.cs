@@ -1,0 +1,59 @@
+namespace Flame.Po.Lifecycle.Reconciler;
+
+/// <summary>
+/// One idempotent step chosen by <see cref="LifecycleDecision.Decide"/>. Steps that change the record are applied
+/// with an ETag compare-and-swap first, so of two overlapping reconcilers only one acts.
+/// </summary>
+public abstract record LifecycleAction
+{
+    /// <summary>Nothing to do now; <paramref name="Why"/> explains what is awaited (for logs and tests).</summary>
+    public sealed record Wait(string Why) : LifecycleAction;
+
+    /// <summary>Create the missing objects of the current deployment (409 = already there).</summary>
+    public sealed record CreateObjects(DeploymentObjects Missing) : LifecycleAction;
+
+    /// <summary>Delete objects left from older deployments of the analysis (a restart interrupted by a crash).</summary>
+    public sealed record DeleteStaleObjects : LifecycleAction;
+
+    /// <summary>Record a new status of a running analysis (<c>started</c>, <c>executing</c>).</summary>
+    public sealed record SetStatus(string Status, string? Reason = null, DateTimeOffset? ContainerStartedAt = null) : LifecycleAction;
+
+    /// <summary>Remember the first failed probe of an analysis that had answered (null clears it).</summary>
+    public sealed record SetUnhealthySince(DateTimeOffset? Since) : LifecycleAction;
+
+    /// <summary>Give up on the current deployment and start the next one after the back-off.</summary>
+    public sealed record BeginRestart(string Reason) : LifecycleAction;
+
+    /// <summary>Reach a terminal status; the record moves to <see cref="Analyses.LifecyclePhase.Finalizing"/>.</summary>
+    public sealed record Terminate(string Status, string Reason) : LifecycleAction;
+
+    /// <summary>Capture the pod logs of the current deployment into the archive before anything is deleted.</summary>
+    public sealed record ArchiveDeployment : LifecycleAction;
+
+    /// <summary>Delete every object of the current deployment (restart), keeping the analysis' Secrets.</summary>
+    public sealed record DeleteDeploymentObjects : LifecycleAction;
+
+    /// <summary>Start the next deployment: counter + 1, status <c>starting</c>.</summary>
+    public sealed record Redeploy : LifecycleAction;
+
+    /// <summary>Delete every object of the analysis, Secrets included.</summary>
+    public sealed record DeleteAllObjects : LifecycleAction;
+
+    /// <summary>Delete the analysis' Keycloak client (executed or deleted analyses).</summary>
+    public sealed record DeleteKeycloakClient : LifecycleAction;
+
+    /// <summary>Cleanup is complete: the record becomes <see cref="Analyses.LifecyclePhase.Finished"/>.</summary>
+    public sealed record Complete : LifecycleAction;
+
+    /// <summary>Remove the record of a deleted analysis.</summary>
+    public sealed record Forget : LifecycleAction;
+
+    /// <summary>Issue a new Keycloak token, write it to the credentials Secret and hand it to the analysis.</summary>
+    public sealed record RefreshToken : LifecycleAction;
+
+    /// <summary>Re-render the nginx config with current pod IPs and roll nginx (po-spec B9).</summary>
+    public sealed record UpdateNginxConfig : LifecycleAction;
+
+    /// <summary>True for steps after which the same tick may decide again at once.</summary>
+    public bool Continues => this is not Wait;
+}
