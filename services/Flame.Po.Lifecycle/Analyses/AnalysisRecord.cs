@@ -66,8 +66,9 @@ public sealed record AnalysisRecord
     [JsonIgnore]
     public string DeploymentName => DeploymentNameOf(AnalysisId, RestartCounter);
 
+    /// <summary>Active records are advanced by every tick: all but finished ones, and deleted ones until forgotten.</summary>
     [JsonIgnore]
-    public bool IsActive => Phase != LifecyclePhase.Finished;
+    public bool IsActive => Phase != LifecyclePhase.Finished || Desired == DesiredState.Deleted;
 
     public static string DeploymentNameOf(string analysisId, int counter) =>
         $"analysis-{analysisId}-{counter.ToString(CultureInfo.InvariantCulture)}";

@@ -10,7 +10,7 @@ public static class PodObservations
     {
         ArgumentNullException.ThrowIfNull(pod);
         var status = pod.Status;
-        var container = status?.ContainerStatuses?.FirstOrDefault(c => c.Name == containerName) ?? status?.ContainerStatuses?.FirstOrDefault();
+        var container = status?.ContainerStatuses?.FirstOrDefault(c => c.Name == containerName) ?? (status?.ContainerStatuses is [var first, ..] ? first : null);
         var unschedulable = status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled" && c.Status == "False" && c.Reason == "Unschedulable");
         var terminated = container?.State?.Terminated ?? container?.LastState?.Terminated;
         return new PodObservation

@@ -154,7 +154,7 @@ public static class LifecycleDecision
         return DecideRunning(record, observation, now, policy);
     }
 
-    private static LifecycleAction? PodFailure(AnalysisRecord record, PodObservation pod, DateTimeOffset now, LifecyclePolicy policy)
+    private static Terminate? PodFailure(AnalysisRecord record, PodObservation pod, DateTimeOffset now, LifecyclePolicy policy)
     {
         var pendingTooLong = now - record.DeployedAt >= policy.PendingTimeout;
         if (pod.UnschedulableMessage is { } unschedulable && pendingTooLong)

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Flame.Po.Lifecycle.Reconciler;
+
+/// <summary>
+/// Named points between the steps of create, restart, stop and delete where tests make the process die
+/// (<c>PO_FAULT_POINT=after:ArchiveDeployment</c>), to prove that every step is resumable. Unset in production:
+/// then <see cref="Reach"/> costs one string comparison.
+/// </summary>
+public sealed class FaultPoints(IConfiguration configuration, ILogger<FaultPoints> logger)
+{
+    public const string Variable = "PO_FAULT_POINT";
+    private readonly string? _armed = string.IsNullOrWhiteSpace(configuration[Variable]) ? null : configuration[Variable]!.Trim();
+
+    public void Reach(string name)
+    {
+        if (_armed is not null && string.Equals(_armed, name, StringComparison.Ordinal))
+        {
+            logger.LogCritical("Fault point {FaultPoint} reached: the process kills itself now (test only)", name);
+            System.Diagnostics.Process.GetCurrentProcess().Kill();
+        }
+    }
+}

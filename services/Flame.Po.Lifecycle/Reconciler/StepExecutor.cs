@@ -1,0 +1,271 @@
+using Flame.Po.Core.Analyses;
+using Flame.Po.Integrations.Keycloak;
+using Flame.Po.Kubernetes.Client;
+using Flame.Po.Kubernetes.Models;
+using Flame.Po.Lifecycle.Analyses;
+using Flame.Po.Lifecycle.Archive;
+using Flame.Po.Lifecycle.Cluster;
+using Flame.Po.Lifecycle.Probing;
+using Flame.Po.Lifecycle.Workloads;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+using static Flame.Po.Lifecycle.Reconciler.LifecycleAction;
+
+namespace Flame.Po.Lifecycle.Reconciler;
+
+/// <summary>
+/// Carries out one <see cref="LifecycleAction"/>. Kubernetes steps are idempotent (409 on create = already
+/// there, 404 on delete = already gone); record changes are compare-and-swap writes; side effects that must
+/// precede a record change (archive, Keycloak, token) run first and are safe to repeat. Fault points around
+/// every step let tests kill the process between any two of them.
+/// </summary>
+public sealed class StepExecutor(
+    AnalysisRepository repository,
+    ClusterConnection cluster,
+    AnalysisEndpoint endpoint,
+    AnalysisArchive archive,
+    IAnalysisClients keycloak,
+    EventOutbox outbox,
+    FaultPoints faults,
+    IOptions<WorkloadSettings> workloadSettings,
+    IOptions<LifecycleSettings> settings,
+    IOptions<Integrations.Keycloak.KeycloakSettings> keycloakSettings,
+    TimeProvider timeProvider,
+    ILogger<StepExecutor> logger)
+{
+    public async Task<(StoredAnalysis? Stored, AnalysisObservation Observation)> ApplyAsync(
+        StoredAnalysis stored, AnalysisObservation observation, LifecycleAction action, ClusterView view, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(action);
+        var name = action.GetType().Name;
+        faults.Reach($"before:{name}");
+        var result = await ApplyCoreAsync(stored, observation, action, view, cancellationToken);
+        faults.Reach($"after:{name}");
+        return result;
+    }
+
+    private async Task<(StoredAnalysis?, AnalysisObservation)> ApplyCoreAsync(
+        StoredAnalysis stored, AnalysisObservation observation, LifecycleAction action, ClusterView view, CancellationToken cancellationToken)
+    {
+        var record = stored.Record;
+        var names = WorkloadNames.For(record.AnalysisId, record.RestartCounter);
+        switch (action)
+        {
+            case CreateObjects create:
+                var created = await CreateObjectsAsync(record, names, create.Missing, observation, view, cancellationToken);
+                return (stored, observation with { Present = observation.Present | created });
+            case DeleteStaleObjects:
+                await DeleteAsync(view.ObjectsOf(record.AnalysisId).Where(o => o is not Secret && ClusterSnapshot.DeploymentOf(o) != names.Deployment), cancellationToken);
+                return (stored, observation with { StaleDeploymentObjects = false });
+            case DeleteDeploymentObjects:
+                await DeleteAsync(ExpectedDeploymentObjects(names).Concat(view.ObjectsOf(record.AnalysisId).Where(o => o is not Secret)), cancellationToken);
+                return (stored, observation with { Present = DeploymentObjects.None, StaleDeploymentObjects = false, NginxReady = false, Probe = null });
+            case DeleteAllObjects:
+                await DeleteAsync(ExpectedDeploymentObjects(names).Concat(ExpectedSecrets(names)).Concat(view.ObjectsOf(record.AnalysisId)), cancellationToken);
+                return (stored, AnalysisObservation.Empty with { SecretsPresent = false });
+            case UpdateNginxConfig:
+                await UpdateNginxConfigAsync(record, names, observation, view, cancellationToken);
+                return (stored, observation with { NginxConfigStale = false });
+            case ArchiveDeployment:
+                var snapshot = await PodLogCollector.CollectAsync(cluster.Client, names, cancellationToken);
+                await archive.StoreAsync(record, snapshot, cancellationToken);
+                return (await SaveAsync(stored, action, cancellationToken), observation);
+            case RefreshToken:
+                return (await RefreshTokenAsync(stored, names, observation, cancellationToken), observation);
+            case DeleteKeycloakClient:
+                if (KeycloakConfigured)
+                {
+                    await keycloak.DeleteClientAsync(record.AnalysisId, cancellationToken);
+                }
+
+                return (await SaveAsync(stored, action, cancellationToken), observation);
+            case Forget:
+                await outbox.PublishAsync(
+                    [.. record.PendingEvents, DeletedEvent(record)],
+                    cancellationToken);
+                await repository.DeleteAsync(stored, cancellationToken);
+                return (null, observation);
+            case Redeploy:
+                return (await SaveAsync(stored, action, cancellationToken), AnalysisObservation.Empty with { SecretsPresent = observation.SecretsPresent, NodeServicesKnown = observation.NodeServicesKnown });
+            default:
+                return (await SaveAsync(stored, action, cancellationToken), observation);
+        }
+    }
+
+    /// <summary>Deletes one object by kind and name; false when it was already gone.</summary>
+    public Task<bool> DeleteObjectAsync(KubernetesObject item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var client = cluster.Client;
+        var name = item.Metadata.Name ?? throw new ArgumentException("The object has no name.", nameof(item));
+        return item switch
+        {
+            Deployment => client.Deployments().DeleteAsync(name, PropagationPolicy.Background, cancellationToken: cancellationToken),
+            Service => client.Services().DeleteAsync(name, cancellationToken: cancellationToken),
+            NetworkPolicy => client.NetworkPolicies().DeleteAsync(name, cancellationToken: cancellationToken),
+            ConfigMap => client.ConfigMaps().DeleteAsync(name, cancellationToken: cancellationToken),
+            Secret => client.Secrets().DeleteAsync(name, cancellationToken: cancellationToken),
+            Pod => client.Pods().DeleteAsync(name, cancellationToken: cancellationToken),
+            _ => throw new ArgumentException($"The PO does not delete {item.Kind} objects.", nameof(item)),
+        };
+    }
+
+    private bool KeycloakConfigured =>
+        !string.IsNullOrWhiteSpace(keycloakSettings.Value.Url) && !string.IsNullOrWhiteSpace(keycloakSettings.Value.AdminClientId);
+
+    private async Task<StoredAnalysis> SaveAsync(StoredAnalysis stored, LifecycleAction action, CancellationToken cancellationToken)
+    {
+        var updated = RecordTransitions.Apply(stored.Record, action, timeProvider.GetUtcNow(), settings.Value.ToPolicy());
+        return await repository.SaveAsync(stored, updated, cancellationToken);
+    }
+
+    private AnalysisManifests Manifests(AnalysisRecord record) => AnalysisManifests.For(
+        new AnalysisWorkloadRequest
+        {
+            Namespace = cluster.Namespace,
+            AnalysisId = record.AnalysisId,
+            ProjectId = record.ProjectId,
+            RestartCounter = record.RestartCounter,
+            Image = record.ImageUrl,
+        },
+        workloadSettings.Value);
+
+    private async Task<DeploymentObjects> CreateObjectsAsync(
+        AnalysisRecord record, WorkloadNames names, DeploymentObjects missing, AnalysisObservation observation, ClusterView view, CancellationToken cancellationToken)
+    {
+        var manifests = Manifests(record);
+        var objects = new List<(DeploymentObjects Kind, KubernetesObject Item)>
+        {
+            (DeploymentObjects.AnalysisPolicy, manifests.AnalysisNetworkPolicy()),
+            (DeploymentObjects.NginxPolicy, manifests.NginxNetworkPolicy()),
+            (DeploymentObjects.AnalysisDeployment, manifests.AnalysisDeployment()),
+            (DeploymentObjects.AnalysisService, manifests.AnalysisService()),
+        };
+        if ((missing & DeploymentObjects.Nginx) != DeploymentObjects.None)
+        {
+            var podIp = System.Net.IPAddress.Parse(observation.AnalysisPod?.PodIp ?? throw new InvalidOperationException("The analysis pod has no IP address yet."));
+            var config = view.Node.RenderNginxConfig(names, record.ProjectId, podIp);
+            objects.Add((DeploymentObjects.NginxConfigMap, manifests.NginxConfigMap(config)));
+            objects.Add((DeploymentObjects.NginxDeployment, manifests.NginxDeployment(config)));
+            objects.Add((DeploymentObjects.NginxService, manifests.NginxService()));
+        }
+
+        var created = DeploymentObjects.None;
+        foreach (var (kind, item) in objects.Where(o => (missing & o.Kind) != DeploymentObjects.None))
+        {
+            await EnsureCreatedAsync(item, cancellationToken);
+            faults.Reach($"created:{kind}");
+            created |= kind;
+        }
+
+        return created;
+    }
+
+    private Task<bool> EnsureCreatedAsync(KubernetesObject item, CancellationToken cancellationToken)
+    {
+        var client = cluster.Client;
+        return item switch
+        {
+            Deployment d => client.Deployments().EnsureCreatedAsync(d, cancellationToken),
+            Service s => client.Services().EnsureCreatedAsync(s, cancellationToken),
+            NetworkPolicy p => client.NetworkPolicies().EnsureCreatedAsync(p, cancellationToken),
+            ConfigMap c => client.ConfigMaps().EnsureCreatedAsync(c, cancellationToken),
+            Secret s => client.Secrets().EnsureCreatedAsync(s, cancellationToken),
+            _ => throw new ArgumentException($"The PO does not create {item.Kind} objects.", nameof(item)),
+        };
+    }
+
+    private async Task DeleteAsync(IEnumerable<KubernetesObject> items, CancellationToken cancellationToken)
+    {
+        foreach (var item in items.DistinctBy(i => (i.Kind, i.Metadata.Name)))
+        {
+            await DeleteObjectAsync(item, cancellationToken);
+        }
+    }
+
+    private static IEnumerable<KubernetesObject> ExpectedDeploymentObjects(WorkloadNames names)
+    {
+        // By name as well as from the tick's listing: objects created earlier in this tick are not in the listing.
+        yield return new NetworkPolicy { Metadata = new ObjectMeta { Name = names.AnalysisNetworkPolicy } };
+        yield return new NetworkPolicy { Metadata = new ObjectMeta { Name = names.NginxNetworkPolicy } };
+        yield return new Deployment { Metadata = new ObjectMeta { Name = names.Nginx } };
+        yield return new Service { Metadata = new ObjectMeta { Name = names.Nginx } };
+        yield return new ConfigMap { Metadata = new ObjectMeta { Name = names.NginxConfigMap } };
+        yield return new Deployment { Metadata = new ObjectMeta { Name = names.Deployment } };
+        yield return new Service { Metadata = new ObjectMeta { Name = names.Deployment } };
+    }
+
+    private static IEnumerable<KubernetesObject> ExpectedSecrets(WorkloadNames names) =>
+    [
+        new Secret { Metadata = new ObjectMeta { Name = names.PullSecret } },
+        new Secret { Metadata = new ObjectMeta { Name = names.CredentialsSecret } },
+    ];
+
+    /// <summary>Re-renders nginx.conf with today's pod IPs and rolls nginx through its config-hash annotation (po-spec B9).</summary>
+    private async Task UpdateNginxConfigAsync(AnalysisRecord record, WorkloadNames names, AnalysisObservation observation, ClusterView view, CancellationToken cancellationToken)
+    {
+        var podIp = System.Net.IPAddress.Parse(observation.AnalysisPod?.PodIp ?? throw new InvalidOperationException("The analysis pod has no IP address."));
+        var config = view.Node.RenderNginxConfig(names, record.ProjectId, podIp);
+        var manifests = Manifests(record);
+        var configMaps = cluster.Client.ConfigMaps();
+        var currentMap = await configMaps.GetAsync(names.NginxConfigMap, cancellationToken);
+        await configMaps.ReplaceAsync(currentMap with { Data = manifests.NginxConfigMap(config).Data }, cancellationToken);
+        var deployments = cluster.Client.Deployments();
+        var nginx = await deployments.GetAsync(names.Nginx, cancellationToken);
+        var desiredTemplate = manifests.NginxDeployment(config).Spec!.Template;
+        await deployments.ReplaceAsync(nginx with { Spec = nginx.Spec! with { Template = nginx.Spec.Template with { Metadata = nginx.Spec.Template.Metadata with { Annotations = desiredTemplate.Metadata.Annotations } } } }, cancellationToken);
+        logger.LogInformation(Flame.Po.ServiceDefaults.Logging.LogEvents.Action, "Re-rendered the nginx config of {Deployment} for changed pod addresses", names.Deployment);
+    }
+
+    /// <summary>
+    /// A new Keycloak token: written to the credentials Secret (a restarted container starts with it) and handed
+    /// to the running analysis; renewed again after a fraction of its lifetime (po-spec §6.3 opportunity).
+    /// </summary>
+    private async Task<StoredAnalysis> RefreshTokenAsync(StoredAnalysis stored, WorkloadNames names, AnalysisObservation observation, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        DateTimeOffset refreshAt;
+        if (!KeycloakConfigured)
+        {
+            logger.LogWarning("Keycloak is not configured: analysis {AnalysisId} starts without a Keycloak token", stored.Record.AnalysisId);
+            refreshAt = DateTimeOffset.MaxValue;
+        }
+        else
+        {
+            var token = await keycloak.IssueTokenAsync(stored.Record.AnalysisId, cancellationToken);
+            var secrets = cluster.Client.Secrets();
+            var secret = await secrets.GetAsync(names.CredentialsSecret, cancellationToken);
+            var data = new Dictionary<string, string>(secret.Data ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+            {
+                [AnalysisManifests.KeycloakTokenKey] = SecretData.Encode(token.AccessToken),
+            };
+            await secrets.ReplaceAsync(secret with { Data = data }, cancellationToken);
+            if (observation.NginxReady && stored.Record.Status is AnalysisStatus.Started or AnalysisStatus.Executing)
+            {
+                await endpoint.SendTokenAsync(names, token.AccessToken, cancellationToken);
+            }
+
+            var lifetime = token.ExpiresAt - token.IssuedAt;
+            refreshAt = now + TimeSpan.FromTicks((long)(lifetime.Ticks * settings.Value.TokenRefreshFraction));
+        }
+
+        return await repository.SaveAsync(stored, stored.Record with { TokenRefreshAt = refreshAt, UpdatedAt = now }, cancellationToken);
+    }
+
+    private AnalysisEvent DeletedEvent(AnalysisRecord record) => new()
+    {
+        EventId = $"{record.AnalysisId}:{record.Sequence + 1}",
+        AnalysisId = record.AnalysisId,
+        Sequence = record.Sequence + 1,
+        DeploymentName = record.DeploymentName,
+        From = record.Status,
+        To = record.Status,
+        Reason = StopReasons.DeletedByUser,
+        RestartCounter = record.RestartCounter,
+        Progress = record.Progress,
+        Time = timeProvider.GetUtcNow(),
+        Deleted = true,
+    };
+}
