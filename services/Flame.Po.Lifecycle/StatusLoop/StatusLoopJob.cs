@@ -1,22 +1,43 @@
 using Flame.Po.Dapr.Triggers;
+using Flame.Po.Lifecycle.Cluster;
+using Flame.Po.Lifecycle.Reconciler;
 using Flame.Po.ServiceDefaults.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace Flame.Po.Lifecycle.StatusLoop;
 
 /// <summary>
-/// One tick of the status loop. The reconciler that advances analyses plugs in here; the tick itself never
-/// throws past this point, so one failure cannot stop the loop (po-spec B11), and it always records the
-/// heartbeat readiness reads.
+/// One tick of the status loop: runs the reconciler over every active analysis. The tick never throws past
+/// this point, so one failure cannot stop the loop (po-spec B11). The heartbeat that readiness reads says the
+/// loop is alive; a failing dependency is reported by its own health check and in the logs, not by
+/// declaring the loop dead.
 /// </summary>
-public sealed class StatusLoopJob(StatusLoopHeartbeat heartbeat, ILogger<StatusLoopJob> logger) : IPeriodicJob
+public sealed class StatusLoopJob(AnalysisReconciler reconciler, ClusterConnection cluster, StatusLoopHeartbeat heartbeat, ILogger<StatusLoopJob> logger) : IPeriodicJob
 {
     public const string BindingName = "status-loop";
 
-    public Task RunAsync(CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
-        heartbeat.Beat();
-        logger.LogDebug(LogEvents.StatusLoop, "Status loop iteration completed");
-        return Task.CompletedTask;
+        if (!cluster.IsConfigured)
+        {
+            heartbeat.Beat();
+            logger.LogWarning(LogEvents.StatusLoop, "Status loop idle: no Kubernetes cluster is configured (KUBECONFIG or in-cluster service account)");
+            return;
+        }
+
+        try
+        {
+            var report = await reconciler.ReconcileAllAsync(cancellationToken);
+            heartbeat.Beat();
+            logger.LogInformation(
+                LogEvents.StatusLoop,
+                "Status loop iteration completed: {Active} active, {Probed} probed, {Steps} steps, {Orphans} orphans deleted in {DurationMs} ms",
+                report.ActiveAnalyses, report.Probed, report.Steps, report.OrphansDeleted, (long)report.Duration.TotalMilliseconds);
+        }
+        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            heartbeat.Beat();
+            logger.LogError(LogEvents.StatusLoop, error, "Status loop iteration failed; retrying at the next tick");
+        }
     }
 }

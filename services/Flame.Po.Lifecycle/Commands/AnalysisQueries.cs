@@ -1,0 +1,24 @@
+using Flame.Po.Core.Analyses;
+using Flame.Po.Lifecycle.Analyses;
+
+namespace Flame.Po.Lifecycle.Commands;
+
+/// <summary>Reads for <c>GET /po/status</c> (po-spec §3.6): one entry per known analysis, deleted ones hidden.</summary>
+public sealed class AnalysisQueries(AnalysisRepository repository)
+{
+    public async Task<IReadOnlyDictionary<string, AnalysisStatusView>> StatusesAsync(string? analysisId, CancellationToken cancellationToken)
+    {
+        IEnumerable<StoredAnalysis> records = analysisId is null
+            ? await repository.ListAsync(activeOnly: false, cancellationToken)
+            : await repository.GetAsync(analysisId, cancellationToken) is { } one ? [one] : [];
+        return records
+            .Where(s => s.Record.Desired != DesiredState.Deleted)
+            .ToDictionary(
+                s => s.Record.AnalysisId,
+                s => new AnalysisStatusView(s.Record.Status, s.Record.Progress, s.Record.Reason, s.Record.RestartCounter, s.Record.DeploymentName),
+                StringComparer.Ordinal);
+    }
+}
+
+/// <summary>The compatible <c>{status, progress}</c> pair plus what an operator needs to understand it.</summary>
+public sealed record AnalysisStatusView(string Status, int Progress, string? Reason, int RestartCounter, string DeploymentName);

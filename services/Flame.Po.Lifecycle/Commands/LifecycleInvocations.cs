@@ -1,0 +1,60 @@
+using Flame.Po.Core;
+using Flame.Po.Dapr;
+using Flame.Po.Dapr.Invocation;
+using Flame.Po.Dapr.State;
+using Flame.Po.Kubernetes.Client;
+using Flame.Po.Lifecycle.Cluster;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Flame.Po.Lifecycle.Commands;
+
+/// <summary>
+/// The lifecycle's methods for the Api (service invocation: in process in <c>--target all</c>, through the
+/// Dapr sidecar otherwise). Bodies are snake_case JSON; results carry the compatible response shapes.
+/// </summary>
+public static class LifecycleInvocations
+{
+    public const string Create = "analyses/create";
+    public const string Stop = "analyses/stop";
+    public const string Delete = "analyses/delete";
+    public const string Status = "analyses/status";
+
+    public static void Register(IServiceCollection services)
+    {
+        services.AddInvocationMethod(AppIds.Lifecycle, HttpMethod.Post, Create, (sp, request, ct) =>
+            Run(() => sp.GetRequiredService<AnalysisCommands>().CreateAsync(request.GetBody<CreateAnalysisCommand>(), ct)));
+        services.AddInvocationMethod(AppIds.Lifecycle, HttpMethod.Post, Stop, (sp, request, ct) =>
+            Run(() => sp.GetRequiredService<AnalysisCommands>().StopAsync(request.GetBody<AnalysisSelection>().AnalysisIds, ct)));
+        services.AddInvocationMethod(AppIds.Lifecycle, HttpMethod.Post, Delete, (sp, request, ct) =>
+            Run(() => sp.GetRequiredService<AnalysisCommands>().DeleteAsync(request.GetBody<AnalysisSelection>().AnalysisIds, ct)));
+        services.AddInvocationMethod(AppIds.Lifecycle, HttpMethod.Post, Status, async (sp, request, ct) =>
+        {
+            var selection = request.GetBody<AnalysisSelection>();
+            var id = selection.AnalysisIds is [var single] ? single : null;
+            return InvocationResponse.Ok(await sp.GetRequiredService<AnalysisQueries>().StatusesAsync(id, ct));
+        });
+    }
+
+    private static async Task<InvocationResponse> Run(Func<Task<CommandOutcome>> command)
+    {
+        try
+        {
+            return ToResponse(await command());
+        }
+        catch (Exception error) when (error is ClusterUnavailableException or KubernetesApiException or HttpRequestException or StateStoreUnavailableException)
+        {
+            return ToResponse(CommandOutcome.Failed(CommandOutcomeKind.Unavailable, $"A dependency of the lifecycle is unavailable: {error.Message}"));
+        }
+    }
+
+    private static InvocationResponse ToResponse(CommandOutcome outcome) => outcome.Kind switch
+    {
+        CommandOutcomeKind.Accepted => InvocationResponse.Ok(outcome.Statuses),
+        var kind => new InvocationResponse(
+            kind switch { CommandOutcomeKind.Invalid => 422, CommandOutcomeKind.NotFound => 404, CommandOutcomeKind.Conflict => 409, _ => 503 },
+            StateJson.ToElement(new { title = kind.ToString(), detail = outcome.Problem })),
+    };
+}
+
+/// <summary>Which analyses a command addresses; null = all.</summary>
+public sealed record AnalysisSelection(IReadOnlyList<string>? AnalysisIds);
