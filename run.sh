@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Starts the Pod Orchestrator locally with --target all (all three services in one process, embedded
 # building blocks). Without POSTGRES_HOST it starts a private PostgreSQL in .local/postgres (git-ignored).
-# Extra arguments go to the host, e.g. ./run.sh --target api
+# Without a cluster (neither KUBECONFIG nor an in-cluster service account) it starts the sandbox
+# (tests/Flame.Sandbox: Kubernetes API, Keycloak and Hub simulators) and points the PO at it.
+# PO_SKIP_BUILD=1 runs the existing Release build (tests use it). Extra arguments go to the host,
+# e.g. ./run.sh --target api
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
@@ -11,13 +14,27 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 pgdir="$root/.local/postgres"
 started_pg=""
 host_pid=""
+sandbox_pid=""
+# SIGTERM, then SIGKILL if the process is still there after 15 s, so nothing outlives run.sh.
+stop_pid() {
+  local pid=$1
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 150); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
 cleanup() {
-  [ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null
+  [ -n "$host_pid" ] && stop_pid "$host_pid"
+  [ -n "$sandbox_pid" ] && stop_pid "$sandbox_pid"
   [ -n "$started_pg" ] && pg_stop "$pgdir"
   return 0
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 command -v curl >/dev/null || apt_install curl ca-certificates
 if [ -z "${POSTGRES_HOST:-}" ]; then
@@ -39,27 +56,92 @@ if [ -z "${POSTGRES_HOST:-}" ]; then
   echo "run.sh: PostgreSQL on 127.0.0.1:$POSTGRES_PORT (data in .local/postgres)" >&2
 fi
 
-echo "run.sh: building..." >&2
-dotnet build -c Release -v quiet -nologo services/Flame.Po.Host/Flame.Po.Host.csproj >/dev/null
+use_sandbox=""
+if [ -z "${KUBECONFIG:-}" ] && [ ! -f /var/run/secrets/kubernetes.io/serviceaccount/token ]; then
+  use_sandbox=1
+fi
 
+if [ "${PO_SKIP_BUILD:-}" != "1" ]; then
+  echo "run.sh: building..." >&2
+  dotnet build -c Release -v quiet -nologo services/Flame.Po.Host/Flame.Po.Host.csproj >/dev/null
+  if [ -n "$use_sandbox" ]; then
+    dotnet build -c Release -v quiet -nologo tests/Flame.Sandbox/Flame.Sandbox.csproj >/dev/null
+  fi
+fi
+
+announced=""
 port=${PO_PORT:-8000}
 export PO_PORT=$port
+po_url="http://127.0.0.1:$port"
+
+if [ -n "$use_sandbox" ]; then
+  sandbox_dir=${SANDBOX_WORK_DIR:-$root/.local/sandbox}
+  mkdir -p "$sandbox_dir"
+  chmod 700 "$sandbox_dir"  # the kubeconfig and the printed credentials are in here
+  sandbox_out="$sandbox_dir/sandbox.out"
+  : > "$sandbox_out"
+  # The simulated analyses stream their log lines to the PO, as they would through their nginx.
+  SANDBOX_WORK_DIR=$sandbox_dir SANDBOX_STREAM_LOGS_URL="$po_url/po/stream_logs" \
+    dotnet tests/Flame.Sandbox/bin/Release/net10.0/Flame.Sandbox.dll > "$sandbox_out" &
+  sandbox_pid=$!
+  for _ in $(seq 1 120); do
+    grep -q '^SANDBOX_READY=1$' "$sandbox_out" && break
+    if ! kill -0 "$sandbox_pid" 2>/dev/null; then
+      echo "run.sh: the sandbox exited before it was ready" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+  sandbox() { sed -n "s/^$1=//p" "$sandbox_out" | head -n 1; }
+  [ -n "$(sandbox PO_TOKEN)" ] || { echo "run.sh: the sandbox did not start within 60 s" >&2; exit 1; }
+  export KUBECONFIG="$(sandbox KUBECONFIG)" PO_NAMESPACE="$(sandbox NAMESPACE)" ANALYSIS_ACCESS=proxy
+  export KEYCLOAK_URL="$(sandbox KEYCLOAK_BASE_URL)" KEYCLOAK_REALM="$(sandbox KEYCLOAK_REALM)"
+  export RESULT_CLIENT_ID="$(sandbox KEYCLOAK_CLIENT_ID)" RESULT_CLIENT_SECRET="$(sandbox KEYCLOAK_CLIENT_SECRET)"
+  export HUB_URL_CORE="$(sandbox HUB_URL)" HUB_URL_AUTH="$(sandbox HUB_AUTH_URL)"
+  export HUB_CLIENT_ID="$(sandbox HUB_CLIENT_ID)" HUB_CLIENT_SECRET="$(sandbox HUB_CLIENT_SECRET)"
+  echo "run.sh: sandbox on $(sandbox KUBERNETES_HTTP_URL) (namespace $PO_NAMESPACE, files in $sandbox_dir)" >&2
+fi
+
 [ $# -eq 0 ] && set -- --target all
 dotnet services/Flame.Po.Host/bin/Release/net10.0/Flame.Po.Host.dll "$@" &
 host_pid=$!
 
-for _ in $(seq 1 120); do
-  if curl -fsS "http://127.0.0.1:$port/po/healthz" >/dev/null 2>&1; then
-    echo "PO_URL=http://127.0.0.1:$port"
-    echo "run.sh: liveness  http://127.0.0.1:$port/po/healthz" >&2
-    echo "run.sh: readiness http://127.0.0.1:$port/readyz" >&2
+# HTTP status of a GET, 000 when nothing answers.
+status_of() { curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null || true; }
+
+for _ in $(seq 1 240); do
+  if [ -n "$use_sandbox" ]; then
+    # Readiness (database, status loop): only then can the printed curl succeed. /po/readyz where the host has it.
+    ready=$(status_of "$po_url/po/readyz")
+    [ "$ready" = "404" ] && ready=$(status_of "$po_url/readyz")
+    if [ "$ready" = "200" ]; then
+      echo "PO_URL=$po_url"
+      echo "PO_TOKEN=$(sandbox PO_TOKEN)"
+      echo "KUBECONFIG=$KUBECONFIG"
+      echo "KEYCLOAK_URL=$(sandbox KEYCLOAK_URL)"
+      echo "HUB_URL=$(sandbox HUB_URL)"
+      cat <<CURL
+# Start a simulated analysis (image sim/<scenario>[:key-value_...], e.g. sim/stuck, sim/fails:runtime-10s):
+curl -sS -X POST "\$PO_URL/po/" -H "Authorization: Bearer \$PO_TOKEN" -H 'Content-Type: application/json' -d '{"analysis_id":"$(cat /proc/sys/kernel/random/uuid)","project_id":"$(cat /proc/sys/kernel/random/uuid)","registry_url":"harbor.sandbox.local","image_url":"harbor.sandbox.local/sim/ok:runtime-30s","registry_user":"robot\$demo","registry_password":"demo","kong_token":"none_needed"}'
+CURL
+      echo "run.sh: press Ctrl-C to stop (PO and sandbox)" >&2
+      announced=1
+      break
+    fi
+  elif curl -fsS "$po_url/po/healthz" >/dev/null 2>&1; then
+    echo "PO_URL=$po_url"
+    echo "run.sh: liveness  $po_url/po/healthz" >&2
+    echo "run.sh: readiness $po_url/readyz" >&2
     echo "run.sh: press Ctrl-C to stop" >&2
+    announced=1
     break
   fi
   if ! kill -0 "$host_pid" 2>/dev/null; then
-    wait "$host_pid"
-    exit $?
+    wait "$host_pid" && code=0 || code=$?
+    host_pid=""
+    exit "$code"
   fi
   sleep 0.5
 done
+[ -n "$announced" ] || echo "run.sh: the PO is not ready after 120 s; see its log above (still waiting)" >&2
 wait "$host_pid"

@@ -50,6 +50,13 @@ public sealed record SandboxOptions
     /// <summary>Fixed HTTPS port of the Kubernetes API (the kubeconfig's server), or 0 for any free port.</summary>
     public int TlsPort { get; init; }
 
+    /// <summary>
+    /// Creates the node services the PO discovers by label (hub adapter, message broker, storage, Kong proxy and
+    /// the PO itself: Services plus running pods with IPs) in <see cref="Namespace"/> at start; see
+    /// <see cref="Kubernetes.NodeServiceSeed"/>. Tests of the API itself may turn it off for an empty namespace.
+    /// </summary>
+    public bool SeedNodeServices { get; init; } = true;
+
     /// <summary>Directory for the kubeconfig; a new temporary directory when null.</summary>
     public string? WorkDirectory { get; init; }
 }

@@ -143,6 +143,11 @@ public sealed class SandboxServer : IAsyncDisposable
             api.Create(ResourceCatalog.Namespaces, null, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns } });
         }
 
+        if (options.SeedNodeServices)
+        {
+            NodeServiceSeed.Create(api, options.Namespace);
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         var certificate = ServingCertificate.Create(time);

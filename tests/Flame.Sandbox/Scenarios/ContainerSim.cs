@@ -41,7 +41,7 @@ public sealed class ContainerSim(string name, string image, Scenario scenario, C
         ["ready"] = Ready,
         ["restartCount"] = RestartCount,
         ["image"] = Image,
-        ["imageID"] = ContainerId is null ? "" : $"docker.io/{Image.Split('?')[0]}@sha256:{ContainerId[^64..]}",
+        ["imageID"] = ContainerId is null ? "" : $"{ImageNames.FullyQualified(Image)}@sha256:{ContainerId[^64..]}",
         ["containerID"] = ContainerId,
         ["started"] = Started,
     };

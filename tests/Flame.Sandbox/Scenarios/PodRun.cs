@@ -117,7 +117,8 @@ public sealed class PodRun(KubeletContext context, JsonObject pod) : IDisposable
             {
                 lock (_gate)
                 {
-                    c.State = Waiting("ErrImagePull", $"failed to pull and unpack image \"docker.io/{c.Image}\": failed to resolve reference \"docker.io/{c.Image}\": docker.io/{c.Image}: not found");
+                    var full = ImageNames.FullyQualified(c.Image);
+                    c.State = Waiting("ErrImagePull", $"failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {full}: not found");
                     Publish();
                 }
 

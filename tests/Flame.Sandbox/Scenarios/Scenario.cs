@@ -5,44 +5,53 @@ using Flame.Sandbox.Support;
 namespace Flame.Sandbox.Scenarios;
 
 /// <summary>
-/// What a simulated container does, chosen by its image reference: <c>sim/ok?runtime=20s&amp;progress=5</c>,
-/// <c>sim/stuck</c>, <c>sim/slow-start?delay=90s</c>, <c>sim/crashloop</c>, <c>sim/oom</c>, <c>sim/pull-error</c>,
-/// <c>sim/unschedulable</c>, <c>sim/fails</c>. Any other image is a long-running service (e.g. nginx).
+/// What a simulated container does, chosen by its image reference. The repository's last two path segments
+/// are <c>sim/&lt;scenario&gt;</c> (<c>ok</c>, <c>stuck</c>, <c>slow-start</c>, <c>crashloop</c>, <c>oom</c>,
+/// <c>pull-error</c>, <c>unschedulable</c>, <c>fails</c>); any registry host and project may come before them.
+/// Any other image is a long-running service (e.g. nginx). Parameters (<c>runtime</c>, <c>progress</c>,
+/// <c>delay</c>) come from either
+/// <list type="bullet">
+/// <item>the tag, <c>key-value</c> pairs joined by <c>_</c>: <c>harbor.example.org/sim/ok:runtime-20s_progress-5</c>
+/// (a valid image reference, so it passes the PO's image validation), or</item>
+/// <item>a query, <c>sim/ok?runtime=20s&amp;progress=5</c> (short for tests; not a valid image reference).</item>
+/// </list>
+/// Unknown keys are ignored (kept in <see cref="Parameters"/>), so ordinary tags such as <c>latest</c> still
+/// select the scenario. A known key with a value that does not parse turns the image into one the simulated
+/// registry does not know (<c>unknown</c>: ErrImagePull), as a typo in a real image reference would; parsing
+/// never throws, because it runs inside the simulated kubelet.
 /// </summary>
 public sealed record Scenario(string Name, TimeSpan Runtime, int ProgressSteps, TimeSpan StartDelay, IReadOnlyDictionary<string, string> Parameters)
 {
     public static readonly string[] Known = ["ok", "stuck", "slow-start", "crashloop", "oom", "pull-error", "unschedulable", "fails"];
 
+    private static readonly Scenario Service = new("service", TimeSpan.Zero, 0, TimeSpan.Zero, new Dictionary<string, string>());
+
     public bool IsAnalysis => Name != "service";
 
     public static Scenario Parse(string image)
     {
-        var reference = image.StartsWith("docker.io/", StringComparison.Ordinal) ? image["docker.io/".Length..] : image;
-        if (!reference.StartsWith("sim/", StringComparison.Ordinal))
+        var reference = ScenarioReference.Split(image);
+        if (reference is null)
         {
-            return new Scenario("service", TimeSpan.Zero, 0, TimeSpan.Zero, new Dictionary<string, string>());
+            return Service;
         }
 
-        var query = reference.IndexOf('?', StringComparison.Ordinal);
-        var path = query < 0 ? reference[4..] : reference[4..query];
-        var name = path.Split(':', '@')[0];
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (query >= 0)
+        var (name, parameters) = reference.Value;
+        try
         {
-            foreach (var pair in reference[(query + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
-            {
-                var eq = pair.IndexOf('=', StringComparison.Ordinal);
-                parameters[eq < 0 ? pair : pair[..eq]] = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..]);
-            }
+            return new Scenario(
+                Known.Contains(name) ? name : "unknown",
+                Duration(parameters, "runtime", name switch { "fails" => TimeSpan.FromSeconds(5), "oom" => TimeSpan.FromSeconds(3), "crashloop" => TimeSpan.FromSeconds(1), _ => TimeSpan.FromSeconds(20) }),
+                parameters.TryGetValue("progress", out var p) ? int.Parse(p, NumberStyles.None, CultureInfo.InvariantCulture) : 5,
+                Duration(parameters, "delay", name == "slow-start" ? TimeSpan.FromSeconds(90) : TimeSpan.Zero),
+                parameters);
         }
-
-        TimeSpan Duration(string key, TimeSpan fallback) => parameters.TryGetValue(key, out var v) ? DurationParser.Parse(v) : fallback;
-
-        return new Scenario(
-            Known.Contains(name) ? name : "unknown",
-            Duration("runtime", name switch { "fails" => TimeSpan.FromSeconds(5), "oom" => TimeSpan.FromSeconds(3), "crashloop" => TimeSpan.FromSeconds(1), _ => TimeSpan.FromSeconds(20) }),
-            parameters.TryGetValue("progress", out var p) ? int.Parse(p, CultureInfo.InvariantCulture) : 5,
-            Duration("delay", name == "slow-start" ? TimeSpan.FromSeconds(90) : TimeSpan.Zero),
-            parameters);
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            return new Scenario("unknown", TimeSpan.Zero, 0, TimeSpan.Zero, parameters);
+        }
     }
+
+    private static TimeSpan Duration(Dictionary<string, string> parameters, string key, TimeSpan fallback) =>
+        parameters.TryGetValue(key, out var v) ? DurationParser.Parse(v) : fallback;
 }
