@@ -19,6 +19,9 @@ public sealed class RunningHost : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The host's services, for tests that drive a service's commands in process.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<RunningHost> StartAsync(
         HostTarget target, IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
     {

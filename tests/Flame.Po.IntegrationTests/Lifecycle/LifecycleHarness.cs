@@ -1,0 +1,105 @@
+using Flame.Po.Core.Analyses;
+using Flame.Po.Host;
+using Flame.Po.IntegrationTests.Support;
+using Flame.Po.Lifecycle.Analyses;
+using Flame.Po.Lifecycle.Commands;
+using Flame.Po.Lifecycle.Workloads;
+using Flame.Sandbox;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Flame.Po.IntegrationTests.Lifecycle;
+
+/// <summary>The whole host (<c>--target all</c>) on real PostgreSQL, against the Sandbox, with short time budgets.</summary>
+public sealed class LifecycleHarness : IAsyncDisposable
+{
+    private LifecycleHarness(SandboxServer sandbox, TestDatabase database, RunningHost host)
+    {
+        Sandbox = sandbox;
+        Database = database;
+        Host = host;
+    }
+
+    public SandboxServer Sandbox { get; }
+    public TestDatabase Database { get; }
+    public RunningHost Host { get; }
+
+    public AnalysisCommands Commands => Host.Services.GetRequiredService<AnalysisCommands>();
+    public AnalysisRepository Repository => Host.Services.GetRequiredService<AnalysisRepository>();
+
+    public static async Task<LifecycleHarness> StartAsync(IDictionary<string, string?>? overrides = null, double timeScale = 0.01)
+    {
+        var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = timeScale });
+        var database = await TestPostgres.CreateDatabaseAsync();
+        var settings = database.EnvironmentValues();
+        settings["KUBECONFIG"] = sandbox.KubeconfigPath;
+        settings["PO_NAMESPACE"] = sandbox.Namespace;
+        settings["ANALYSIS_ACCESS"] = "proxy";
+        settings["KEYCLOAK_URL"] = sandbox.KeycloakBaseUrl;
+        settings["RESULT_CLIENT_ID"] = "flame-po";
+        settings["RESULT_CLIENT_SECRET"] = "flame-po-secret";
+        settings["STATUS_LOOP_INTERVAL"] = "0.2";
+        settings["STARTUP_GRACE"] = "5";
+        settings["PENDING_TIMEOUT"] = "1";
+        settings["UNRESPONSIVE_TIMEOUT"] = "2";
+        settings["RESTART_BACKOFF_BASE"] = "0.05";
+        settings["RESTART_BACKOFF_MAX"] = "0.2";
+        settings["ORPHAN_GRACE"] = "1";
+        settings["HEALTHZ_TIMEOUT"] = "2";
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var host = await RunningHost.StartAsync(HostTarget.All, settings);
+        return new LifecycleHarness(sandbox, database, host);
+    }
+
+    public static CreateAnalysisCommand Create(string image, string? analysisId = null) => new()
+    {
+        AnalysisId = analysisId ?? Guid.NewGuid().ToString(),
+        ProjectId = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+        RegistryUrl = "harbor.sandbox.local",
+        ImageUrl = image,
+        RegistryUser = "robot$demo",
+        RegistryPassword = "registry-password",
+        KongToken = "none_needed",
+    };
+
+    /// <summary>Polls the record until <paramref name="condition"/> holds; fails with the last record.</summary>
+    public async Task<AnalysisRecord> WaitForAsync(string analysisId, Func<AnalysisRecord, bool> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        AnalysisRecord? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = (await Repository.GetAsync(analysisId, CancellationToken.None))?.Record;
+            if (last is not null && condition(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Analysis {analysisId} never reached the expected state; last: {last?.Status} {last?.Phase} counter {last?.RestartCounter} reason {last?.Reason}");
+    }
+
+    public Task<AnalysisRecord> WaitForFinishedAsync(string analysisId, TimeSpan? timeout = null) =>
+        WaitForAsync(analysisId, r => r.Phase == LifecyclePhase.Finished, timeout);
+
+    /// <summary>Names of every object labelled as belonging to the analysis that is still in the cluster.</summary>
+    public IReadOnlyList<string> ObjectsOf(string analysisId) =>
+        new[] { "deployments", "services", "networkpolicies", "configmaps", "secrets" }
+            .SelectMany(plural => Sandbox.Objects.List(plural, Sandbox.Namespace, $"{WorkloadLabels.AnalysisId}={analysisId}")
+                .Select(o => $"{plural}/{o["metadata"]?["name"]}"))
+            .ToList();
+
+    public static bool IsTerminal(AnalysisRecord record) => AnalysisStatus.IsTerminal(record.Status);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Sandbox.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
