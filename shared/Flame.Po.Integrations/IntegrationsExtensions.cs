@@ -1,0 +1,35 @@
+using Flame.Po.Integrations.Hub;
+using Flame.Po.Integrations.Keycloak;
+using Flame.Po.ServiceDefaults.Settings;
+
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Flame.Po.Integrations;
+
+public static class IntegrationsExtensions
+{
+    /// <summary>
+    /// Registers the Keycloak and Hub settings and both clients. The clients are singletons over named
+    /// <see cref="HttpClient"/>s because they hold caches (tokens, node id) and the Hub circuit breaker, which a
+    /// transient typed client would lose on every resolution.
+    /// </summary>
+    public static IHostApplicationBuilder AddFlameIntegrations(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddSettings<KeycloakSettings>(builder.Configuration);
+        services.AddSettings<HubSettings>(builder.Configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<IntegrationResilienceOptions>();
+
+        services.AddHttpClient(KeycloakAnalysisClients.HttpClientName);
+        services.TryAddSingleton<IAnalysisClients, KeycloakAnalysisClients>();
+
+        services.AddHttpClient(HubClient.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(provider => HubHandlerFactory.Create(provider));
+        services.TryAddSingleton<IHubClient, HubClient>();
+        return builder;
+    }
+}
