@@ -24,11 +24,13 @@ public static class IntegrationsExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<IntegrationResilienceOptions>();
 
-        services.AddHttpClient(KeycloakAnalysisClients.HttpClientName);
+        // Timeouts come from the Polly pipelines, per attempt; the HttpClient's own 100 s default would only mask them.
+        services.AddHttpClient(KeycloakAnalysisClients.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
         services.TryAddSingleton<IAnalysisClients, KeycloakAnalysisClients>();
 
-        services.AddHttpClient(HubClient.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(provider => HubHandlerFactory.Create(provider));
+        services.TryAddSingleton<HubHandlerFactory>();
+        services.AddHttpClient(HubClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<HubHandlerFactory>().Create());
         services.TryAddSingleton<IHubClient, HubClient>();
         return builder;
     }
