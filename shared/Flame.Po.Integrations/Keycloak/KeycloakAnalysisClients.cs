@@ -89,7 +89,7 @@ public sealed class KeycloakAnalysisClients : IAnalysisClients, IDisposable
         {
             var page = await GetClientsAsync($"{ClientsUrl}?first={first.ToString(CultureInfo.InvariantCulture)}&max={PageSize.ToString(CultureInfo.InvariantCulture)}", "listing clients", cancellationToken);
             var fresh = page.Where(c => seen.Add(c.Id)).ToList();
-            result.AddRange(fresh.Where(c => c.Name?.StartsWith(NamePrefix, StringComparison.Ordinal) == true).Select(c => c.ClientId));
+            result.AddRange(fresh.Where(IsAnalysisClient).Select(c => c.ClientId));
             // A server that ignores paging answers every page with the same clients; no new ones means the end.
             if (page.Count < PageSize || fresh.Count == 0)
             {
@@ -99,6 +99,14 @@ public sealed class KeycloakAnalysisClients : IAnalysisClients, IDisposable
     }
 
     public void Dispose() => _adminToken.Dispose();
+
+    /// <summary>
+    /// The PO's own admin client is never an analysis client, even when its name happens to start with
+    /// <c>flame-</c> (e.g. <c>flame-po</c>): an orphan cleanup must not delete the credentials it runs on.
+    /// </summary>
+    private bool IsAnalysisClient(ClientRepresentation client) =>
+        client.Name?.StartsWith(NamePrefix, StringComparison.Ordinal) == true
+        && !string.Equals(client.ClientId, _settings.AdminClientId, StringComparison.Ordinal);
 
     private void EnsureConfigured()
     {
