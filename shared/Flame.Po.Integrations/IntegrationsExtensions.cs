@@ -19,6 +19,12 @@ public static class IntegrationsExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        // Each service of an all-in-one process calls this; the named clients must be configured only once.
+        if (services.Any(d => d.ServiceType == typeof(IAnalysisClients)))
+        {
+            return builder;
+        }
+
         services.AddSettings<KeycloakSettings>(builder.Configuration);
         services.AddSettings<HubSettings>(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
