@@ -19,16 +19,24 @@ public static class IntegrationsExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        // Each service of an all-in-one process calls this; the named clients must be configured only once.
+        if (services.Any(d => d.ServiceType == typeof(IAnalysisClients)))
+        {
+            return builder;
+        }
+
         services.AddSettings<KeycloakSettings>(builder.Configuration);
         services.AddSettings<HubSettings>(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<IntegrationResilienceOptions>();
 
-        services.AddHttpClient(KeycloakAnalysisClients.HttpClientName);
+        // Timeouts come from the Polly pipelines, per attempt; the HttpClient's own 100 s default would only mask them.
+        services.AddHttpClient(KeycloakAnalysisClients.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
         services.TryAddSingleton<IAnalysisClients, KeycloakAnalysisClients>();
 
-        services.AddHttpClient(HubClient.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(provider => HubHandlerFactory.Create(provider));
+        services.TryAddSingleton<HubHandlerFactory>();
+        services.AddHttpClient(HubClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<HubHandlerFactory>().Create());
         services.TryAddSingleton<IHubClient, HubClient>();
         return builder;
     }
