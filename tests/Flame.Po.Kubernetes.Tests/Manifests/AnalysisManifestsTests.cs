@@ -82,7 +82,7 @@ public sealed class AnalysisManifestsTests
         var container = deployment.Spec.Template.Spec.Containers.Single();
         container.Name.Should().Be(d);
         container.Env!.Select(e => e.Name).Should().Equal("DATA_SOURCE_TOKEN", "KEYCLOAK_TOKEN", "ANALYSIS_ID", "PROJECT_ID", "DEPLOYMENT_NAME");
-        container.Env!.Take(2).Should().OnlyContain(e => e.Value == null && e.ValueFrom!.SecretKeyRef!.Name == $"{d}-credentials");
+        container.Env!.Take(2).Should().OnlyContain(e => e.Value == null && e.ValueFrom!.SecretKeyRef!.Name == $"analysis-{sample.AnalysisId}-credentials", "the credentials Secret is per analysis, shared by its restarts");
         container.Ports!.Single().Number.Should().Be(8000);
         manifests.AnalysisService().Spec!.Ports!.Single().Should().Match<ServicePort>(p => p.Port == 80 && p.TargetPort!.Value.Number == 8000);
         manifests.NginxService().Metadata.Name.Should().Be($"nginx-{d}");

@@ -56,9 +56,7 @@ public sealed class PoDriver : IAsyncDisposable
         ProjectId = Guid.NewGuid().ToString("D"),
         RestartCounter = 0,
         Image = image,
-        Registry = new RegistryCredentials(Registry, "robot$demo", "demo"),
-        DataSourceToken = "none_needed",
-        KeycloakToken = keycloakToken,
+        Credentials = new AnalysisCredentials(new RegistryCredentials(Registry, "robot$demo", "demo"), "none_needed", keycloakToken),
     };
 
     /// <summary>

@@ -33,14 +33,14 @@ public sealed class PoPodStatusTests
         await po.CreateAsync(manifests.CredentialsSecret(), ct);
         await po.CreateAsync(manifests.AnalysisDeployment(), ct);
 
-        var pod = await po.WaitForPodAsync(manifests.Names.Deployment, p => p.Status?.Extra?.ContainsKey("conditions") == true, ct);
+        var pod = await po.WaitForPodAsync(manifests.Names.Deployment, p => p.Status?.Conditions is { Count: > 0 }, ct);
 
         pod.Status!.Phase.Should().Be("Pending");
         pod.Status.PodIP.Should().BeNull("the PO would wait for this IP forever without a timeout (po-spec §7.4)");
         pod.Status.ContainerStatuses.Should().BeNull();
-        var scheduled = pod.Status.Extra!["conditions"].EnumerateArray().Single(c => c.GetProperty("type").GetString() == "PodScheduled");
-        scheduled.GetProperty("status").GetString().Should().Be("False");
-        scheduled.GetProperty("reason").GetString().Should().Be("Unschedulable");
+        var scheduled = pod.Status.Conditions!.Single(c => c.Type == "PodScheduled");
+        scheduled.Status.Should().Be("False");
+        scheduled.Reason.Should().Be("Unschedulable");
     }
 
     [Fact]
