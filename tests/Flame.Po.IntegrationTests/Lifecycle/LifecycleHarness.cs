@@ -51,6 +51,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
         }
 
         var host = await RunningHost.StartAsync(HostTarget.All, settings);
+        await host.WaitForReadinessAsync(System.Net.HttpStatusCode.OK);
         return new LifecycleHarness(sandbox, database, host);
     }
 

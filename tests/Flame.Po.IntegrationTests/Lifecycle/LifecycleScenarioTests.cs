@@ -21,7 +21,7 @@ public sealed class LifecycleScenarioTests : IAsyncLifetime
     [Fact]
     public async Task A_sim_ok_analysis_is_executed_archived_and_cleaned_up()
     {
-        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-3s_progress-3");
+        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-300s_progress-3");
 
         var outcome = await _h.Commands.CreateAsync(command, CancellationToken.None);
 
