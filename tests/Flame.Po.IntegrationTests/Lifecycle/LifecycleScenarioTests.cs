@@ -125,4 +125,58 @@ public sealed class LifecycleScenarioTests : IAsyncLifetime
         _h.ObjectsOf(command.AnalysisId).Should().BeEmpty();
         _h.Sandbox.Keycloak.FindByClientId(command.AnalysisId).Should().BeNull();
     }
+
+    [Fact]
+    public async Task A_slow_start_within_the_grace_is_executed_without_restart()
+    {
+        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/slow-start:delay-150s_runtime-100s");
+        await _h.Commands.CreateAsync(command, CancellationToken.None);
+
+        var record = await _h.WaitForFinishedAsync(command.AnalysisId);
+
+        record.Status.Should().Be(AnalysisStatus.Executed);
+        record.RestartCounter.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_slow_start_beyond_the_grace_is_restarted_as_slow()
+    {
+        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/slow-start:delay-3000s");
+        await _h.Commands.CreateAsync(command, CancellationToken.None);
+
+        var record = await _h.WaitForAsync(command.AnalysisId, r => r.RestartCounter >= 2);
+
+        record.Reason.Should().StartWith("slow");
+        await _h.Commands.StopAsync([command.AnalysisId], CancellationToken.None);
+        (await _h.WaitForFinishedAsync(command.AnalysisId)).Status.Should().Be(AnalysisStatus.Stopped);
+    }
+
+    [Fact]
+    public async Task A_stop_while_started_wins()
+    {
+        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/slow-start:delay-3000s");
+        await _h.Commands.CreateAsync(command, CancellationToken.None);
+        await _h.WaitForAsync(command.AnalysisId, r => r.Status == AnalysisStatus.Started);
+
+        await _h.Commands.StopAsync([command.AnalysisId], CancellationToken.None);
+
+        var record = await _h.WaitForFinishedAsync(command.AnalysisId);
+        record.Status.Should().Be(AnalysisStatus.Stopped);
+        record.Reason.Should().Be(Flame.Po.Lifecycle.Reconciler.StopReasons.StoppedByUser);
+        record.KeycloakClientDeleted.Should().BeFalse("stopped analyses keep their Keycloak client until deleted (po-spec §8.2)");
+        _h.ObjectsOf(command.AnalysisId).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Stopping_an_unknown_analysis_is_not_found_and_stopping_twice_keeps_the_status()
+    {
+        (await _h.Commands.StopAsync([Guid.NewGuid().ToString()], CancellationToken.None)).Kind.Should().Be(CommandOutcomeKind.NotFound);
+        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-300s");
+        await _h.Commands.CreateAsync(command, CancellationToken.None);
+        var executed = await _h.WaitForFinishedAsync(command.AnalysisId);
+
+        var stop = await _h.Commands.StopAsync([command.AnalysisId], CancellationToken.None);
+
+        stop.Statuses[command.AnalysisId].Should().Be(executed.Status, "a terminal status is never overwritten by a later stop (po-spec B1, §3.8)");
+    }
 }
