@@ -66,7 +66,12 @@ public sealed class AnalysisCommands(
             return SameCreate(existing.Record, fingerprint);
         }
 
-        await EnsureSecretsAsync(manifests, cancellationToken);
+        if (!await EnsureSecretsAsync(command.AnalysisId, manifests, cancellationToken))
+        {
+            var raced = await repository.GetAsync(command.AnalysisId, cancellationToken);
+            return raced is null ? CommandOutcome.Failed(CommandOutcomeKind.Conflict, "A create of this analysis is in progress; try again.") : SameCreate(raced.Record, fingerprint);
+        }
+
         faults.Reach("create:after-secrets");
         var now = timeProvider.GetUtcNow();
         var record = RecordTransitions.WithStatus(
@@ -179,19 +184,32 @@ public sealed class AnalysisCommands(
             : CommandOutcome.Failed(CommandOutcomeKind.Conflict, $"Analysis {existing.AnalysisId} already exists with a different image, project, registry or restart counter (status {existing.Status}); delete it before creating it again.");
 
     /// <summary>
-    /// Creates the pull and credentials Secrets; leftovers of a create that crashed before its record was
-    /// written are replaced, since no record (and so no deployment) uses them.
+    /// Creates the pull and credentials Secrets. An existing Secret is replaced only while no record exists (the
+    /// leftover of a create that crashed before its record); once a record exists its Secrets are its own and a
+    /// concurrent create must not touch them (false).
     /// </summary>
-    private async Task EnsureSecretsAsync(AnalysisManifests manifests, CancellationToken cancellationToken)
+    private async Task<bool> EnsureSecretsAsync(string analysisId, AnalysisManifests manifests, CancellationToken cancellationToken)
     {
         var secrets = cluster.Client.Secrets();
         foreach (var secret in manifests.Secrets())
         {
+            if (await secrets.EnsureCreatedAsync(secret, cancellationToken))
+            {
+                continue;
+            }
+
+            if (await repository.GetAsync(analysisId, cancellationToken) is not null)
+            {
+                return false;
+            }
+
+            await secrets.DeleteAsync(secret.Metadata.Name!, cancellationToken: cancellationToken);
             if (!await secrets.EnsureCreatedAsync(secret, cancellationToken))
             {
-                await secrets.DeleteAsync(secret.Metadata.Name!, cancellationToken: cancellationToken);
-                await secrets.CreateAsync(secret, cancellationToken);
+                return false;
             }
         }
+
+        return true;
     }
 }

@@ -35,6 +35,7 @@ public sealed class AnalysisReconciler(
     public async Task<TickReport> ReconcileAllAsync(CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
+        var listedAt = timeProvider.GetUtcNow();
         var records = await repository.ListAsync(activeOnly: true, cancellationToken);
         var view = new ClusterView(await ClusterSnapshot.LoadAsync(cluster.Client, analysisId: null, cancellationToken));
         if (!view.Node.IsKnown && records.Count > 0)
@@ -49,7 +50,7 @@ public sealed class AnalysisReconciler(
             probes.TryGetValue(stored.Record.AnalysisId, out var probe);
             Interlocked.Add(ref steps, await AdvanceSafelyAsync(stored, view, probe, ct));
         });
-        var swept = await SweepOrphansAsync(records, view, cancellationToken);
+        var swept = await SweepOrphansAsync(records, listedAt, view, cancellationToken);
         return new TickReport(records.Count, probes.Count, steps, swept, watch.Elapsed);
     }
 
@@ -133,12 +134,13 @@ public sealed class AnalysisReconciler(
     /// <summary>
     /// Objects labelled as ours whose analysis is not active (unknown, finished or forgotten), older than the
     /// grace: a create that crashed between its Secrets and its record, or objects someone re-created. Selected
-    /// by label, never by parsing names (po-spec B3).
+    /// by label, never by parsing names (po-spec B3). The grace counts back from when the records were read, so
+    /// a create whose record was written after that read cannot lose its Secrets.
     /// </summary>
-    private async Task<int> SweepOrphansAsync(IReadOnlyList<StoredAnalysis> records, ClusterView view, CancellationToken cancellationToken)
+    private async Task<int> SweepOrphansAsync(IReadOnlyList<StoredAnalysis> records, DateTimeOffset listedAt, ClusterView view, CancellationToken cancellationToken)
     {
         var active = records.Select(s => s.Record.AnalysisId).ToHashSet(StringComparer.Ordinal);
-        var cutoff = timeProvider.GetUtcNow() - settings.Value.OrphanGrace;
+        var cutoff = listedAt - settings.Value.OrphanGrace;
         var orphans = view.Snapshot.OwnedObjects()
             .Where(item => !active.Contains(ClusterSnapshot.AnalysisIdOf(item)!)
                 && item.Metadata.DeletionTimestamp is null

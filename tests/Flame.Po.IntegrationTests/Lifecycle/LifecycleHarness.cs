@@ -12,11 +12,15 @@ namespace Flame.Po.IntegrationTests.Lifecycle;
 /// <summary>The whole host (<c>--target all</c>) on real PostgreSQL, against the Sandbox, with short time budgets.</summary>
 public sealed class LifecycleHarness : IAsyncDisposable
 {
-    private LifecycleHarness(SandboxServer sandbox, TestDatabase database, RunningHost host)
+    private readonly Dictionary<string, string?> _settings;
+    private readonly List<RunningHost> _replicas = [];
+
+    private LifecycleHarness(SandboxServer sandbox, TestDatabase database, RunningHost host, Dictionary<string, string?> settings)
     {
         Sandbox = sandbox;
         Database = database;
         Host = host;
+        _settings = settings;
     }
 
     public SandboxServer Sandbox { get; }
@@ -52,7 +56,15 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
         var host = await RunningHost.StartAsync(HostTarget.All, settings);
         await host.WaitForReadinessAsync(System.Net.HttpStatusCode.OK);
-        return new LifecycleHarness(sandbox, database, host);
+        return new LifecycleHarness(sandbox, database, host, settings);
+    }
+
+    /// <summary>A second replica of the whole host on the same database and cluster: its status loop ticks too.</summary>
+    public async Task<RunningHost> StartReplicaAsync()
+    {
+        var replica = await RunningHost.StartAsync(HostTarget.All, _settings);
+        _replicas.Add(replica);
+        return replica;
     }
 
     public static CreateAnalysisCommand Create(string image, string? analysisId = null) => new()
@@ -97,10 +109,47 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
     public static bool IsTerminal(AnalysisRecord record) => AnalysisStatus.IsTerminal(record.Status);
 
+    /// <summary>
+    /// Every object labelled as the PO's belongs to an analysis it still tracks (issue 5: after every test run
+    /// the Sandbox holds no object the PO no longer tracks). Orphans get the orphan grace to disappear.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> UntrackedObjectsAsync(TimeSpan? wait = null)
+    {
+        var deadline = DateTime.UtcNow + (wait ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var tracked = (await Repository.ListAsync(activeOnly: false, CancellationToken.None))
+                .Where(s => s.Record.Phase != LifecyclePhase.Finished)
+                .Select(s => s.Record.AnalysisId)
+                .ToHashSet(StringComparer.Ordinal);
+            var untracked = new[] { "deployments", "services", "networkpolicies", "configmaps", "secrets" }
+                .SelectMany(plural => Sandbox.Objects.List(plural, Sandbox.Namespace, WorkloadLabels.ManagedSelector)
+                    .Where(o => !tracked.Contains(o["metadata"]?["labels"]?[WorkloadLabels.AnalysisId]?.GetValue<string>() ?? ""))
+                    .Select(o => $"{plural}/{o["metadata"]?["name"]}"))
+                .ToList();
+            if (untracked.Count == 0 || DateTime.UtcNow > deadline)
+            {
+                return untracked;
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        var untracked = await UntrackedObjectsAsync();
+        foreach (var replica in _replicas)
+        {
+            await replica.DisposeAsync();
+        }
+
         await Host.DisposeAsync();
         await Sandbox.DisposeAsync();
         await Database.DisposeAsync();
+        if (untracked.Count > 0)
+        {
+            throw new InvalidOperationException($"The sandbox holds objects the PO no longer tracks: {string.Join(", ", untracked)}");
+        }
     }
 }
