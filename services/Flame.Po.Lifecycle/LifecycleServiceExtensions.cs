@@ -44,6 +44,7 @@ public static class LifecycleServiceExtensions
         services.AddSingleton<AnalysisReconciler>();
         services.AddSingleton<AnalysisCommands>();
         services.AddSingleton<AnalysisQueries>();
+        services.AddSingleton<CleanupCommands>();
         services.AddSingleton<ReconcileRequests>();
         services.AddHostedService<ReconcileRequestWorker>();
         LifecycleInvocations.Register(services);

@@ -18,6 +18,7 @@ public static class LifecycleInvocations
     public const string Stop = "analyses/stop";
     public const string Delete = "analyses/delete";
     public const string Status = "analyses/status";
+    public const string Cleanup = "analyses/cleanup";
 
     public static void Register(IServiceCollection services)
     {
@@ -27,6 +28,8 @@ public static class LifecycleInvocations
             Run(() => sp.GetRequiredService<AnalysisCommands>().StopAsync(request.GetBody<AnalysisSelection>().AnalysisIds, ct)));
         services.AddInvocationMethod(AppIds.Lifecycle, HttpMethod.Post, Delete, (sp, request, ct) =>
             Run(() => sp.GetRequiredService<AnalysisCommands>().DeleteAsync(request.GetBody<AnalysisSelection>().AnalysisIds, ct)));
+        services.AddInvocationMethod(AppIds.Lifecycle, HttpMethod.Post, Cleanup, (sp, request, ct) =>
+            Run(() => sp.GetRequiredService<CleanupCommands>().CleanupAsync(request.GetBody<CleanupSelection>().Types, ct)));
         services.AddInvocationMethod(AppIds.Lifecycle, HttpMethod.Post, Status, async (sp, request, ct) =>
         {
             var selection = request.GetBody<AnalysisSelection>();
@@ -55,6 +58,9 @@ public static class LifecycleInvocations
             StateJson.ToElement(new { title = kind.ToString(), detail = outcome.Problem })),
     };
 }
+
+/// <summary>The cleanup types of <c>DELETE /po/cleanup/{types}</c>, split at commas.</summary>
+public sealed record CleanupSelection(IReadOnlyList<string> Types);
 
 /// <summary>Which analyses a command addresses; null = all.</summary>
 public sealed record AnalysisSelection(IReadOnlyList<string>? AnalysisIds);

@@ -4,6 +4,7 @@ using Flame.Po.Lifecycle.Reconciler;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Flame.Po.Lifecycle.Commands;
 
@@ -21,7 +22,7 @@ public sealed class ReconcileRequests
     internal ChannelReader<string> Reader => _channel.Reader;
 }
 
-public sealed class ReconcileRequestWorker(ReconcileRequests queue, IServiceScopeFactory scopes, ILogger<ReconcileRequestWorker> logger) : BackgroundService
+public sealed class ReconcileRequestWorker(ReconcileRequests queue, IServiceScopeFactory scopes, IOptions<LifecycleSettings> settings, ILogger<ReconcileRequestWorker> logger) : BackgroundService
 {
     private const int Workers = 4;
 
@@ -32,6 +33,11 @@ public sealed class ReconcileRequestWorker(ReconcileRequests queue, IServiceScop
     {
         await foreach (var analysisId in queue.Reader.ReadAllAsync(stoppingToken))
         {
+            if (!settings.Value.ReconcilerEnabled)
+            {
+                continue;
+            }
+
             try
             {
                 await using var scope = scopes.CreateAsyncScope();

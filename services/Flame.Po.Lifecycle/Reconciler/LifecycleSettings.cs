@@ -6,6 +6,13 @@ namespace Flame.Po.Lifecycle.Reconciler;
 /// <summary>Time budgets of the lifecycle (po-spec §5.7 "opportunity": explicit, configurable, Kubernetes-first).</summary>
 public sealed class LifecycleSettings : IValidatedSettings
 {
+    /// <summary>
+    /// false freezes automatic actions: commands and reads keep working, but no analysis is advanced, restarted or
+    /// cleaned up (for investigating an incident, or for a replica that must only serve commands).
+    /// </summary>
+    [ConfigurationKeyName("RECONCILER_ENABLED")]
+    public bool ReconcilerEnabled { get; set; } = true;
+
     /// <summary>Seconds from container start to the first good healthz answer before the analysis counts as slow.</summary>
     [ConfigurationKeyName("STARTUP_GRACE")]
     public double StartupGraceSeconds { get; set; } = 180;

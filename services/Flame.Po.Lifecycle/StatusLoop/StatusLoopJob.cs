@@ -3,6 +3,7 @@ using Flame.Po.Lifecycle.Cluster;
 using Flame.Po.Lifecycle.Reconciler;
 using Flame.Po.ServiceDefaults.Logging;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Flame.Po.Lifecycle.StatusLoop;
 
@@ -12,12 +13,19 @@ namespace Flame.Po.Lifecycle.StatusLoop;
 /// loop is alive; a failing dependency is reported by its own health check and in the logs, not by
 /// declaring the loop dead.
 /// </summary>
-public sealed class StatusLoopJob(AnalysisReconciler reconciler, ClusterConnection cluster, StatusLoopHeartbeat heartbeat, ILogger<StatusLoopJob> logger) : IPeriodicJob
+public sealed class StatusLoopJob(AnalysisReconciler reconciler, ClusterConnection cluster, StatusLoopHeartbeat heartbeat, IOptions<LifecycleSettings> settings, ILogger<StatusLoopJob> logger) : IPeriodicJob
 {
     public const string BindingName = "status-loop";
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        if (!settings.Value.ReconcilerEnabled)
+        {
+            heartbeat.Beat();
+            logger.LogDebug(LogEvents.StatusLoop, "Status loop idle: the reconciler is disabled (RECONCILER_ENABLED=false)");
+            return;
+        }
+
         if (!cluster.IsConfigured)
         {
             heartbeat.Beat();

@@ -30,7 +30,12 @@ public sealed class LifecycleHarness : IAsyncDisposable
     public AnalysisCommands Commands => Host.Services.GetRequiredService<AnalysisCommands>();
     public AnalysisRepository Repository => Host.Services.GetRequiredService<AnalysisRepository>();
 
-    public static async Task<LifecycleHarness> StartAsync(IDictionary<string, string?>? overrides = null, double timeScale = 0.01)
+    /// <summary>The settings the host runs with (to start more replicas or separate processes).</summary>
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
+
+    /// <param name="commandsOnly">The in-process host takes commands but never reconciles (no status loop, no
+    /// reconcile after commands): crash tests let a separate, killable process do the reconciling.</param>
+    public static async Task<LifecycleHarness> StartAsync(IDictionary<string, string?>? overrides = null, double timeScale = 0.01, bool commandsOnly = false)
     {
         var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = timeScale });
         var database = await TestPostgres.CreateDatabaseAsync();
@@ -54,8 +59,20 @@ public sealed class LifecycleHarness : IAsyncDisposable
             settings[key] = value;
         }
 
-        var host = await RunningHost.StartAsync(HostTarget.All, settings);
-        await host.WaitForReadinessAsync(System.Net.HttpStatusCode.OK);
+        var host = await RunningHost.StartAsync(HostTarget.All, commandsOnly ? new Dictionary<string, string?>(settings) { ["RECONCILER_ENABLED"] = "false" } : settings);
+        if (!commandsOnly)
+        {
+            await host.WaitForReadinessAsync(System.Net.HttpStatusCode.OK);
+        }
+        else
+        {
+            var schema = host.Services.GetRequiredService<Flame.Po.Persistence.DatabaseStatus>();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (!schema.Migrated && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
         return new LifecycleHarness(sandbox, database, host, settings);
     }
 
