@@ -1,0 +1,85 @@
+using Flame.Po.Api.Settings;
+using Flame.Po.Integrations.Keycloak;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Flame.Po.Api.Auth;
+
+/// <summary>
+/// Turns authentication outcomes into problem+json: 401 with <c>WWW-Authenticate: Bearer</c> for any token
+/// problem, 403 for a valid token of the wrong client, and 503 when the realm's keys cannot be fetched (the
+/// caller is not at fault then, po-spec §3.1). Tokens are never logged.
+/// </summary>
+public sealed class ApiJwtEvents(IOptions<KeycloakSettings> keycloak, IProblemDetailsService problems, ILogger<ApiJwtEvents> logger) : JwtBearerEvents
+{
+    private const string UnavailableKey = "flame.po.auth-unavailable";
+
+    public override Task MessageReceived(MessageReceivedContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (KeycloakJwtOptions.RealmUrl(keycloak.Value) is null)
+        {
+            context.HttpContext.Items[UnavailableKey] = "Token validation is not configured (KEYCLOAK_URL).";
+            context.Fail("KEYCLOAK_URL is not set.");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task AuthenticationFailed(AuthenticationFailedContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+
+        // Validation failures are SecurityToken* exceptions; anything else means discovery or JWKS could not be read.
+        if (context.Exception is InvalidOperationException or HttpRequestException or IOException or TimeoutException or TaskCanceledException
+            && !context.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            logger.LogWarning("Cannot read the Keycloak realm's signing keys: {Reason}", context.Exception.Message);
+            context.HttpContext.Items[UnavailableKey] = "The node's Keycloak cannot be reached to check the token; try again later.";
+            context.Fail(context.Exception);
+        }
+        else
+        {
+            logger.LogInformation("Rejected a bearer token: {Reason}", context.Exception.GetType().Name);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override async Task Challenge(JwtBearerChallengeContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.HandleResponse();
+        var http = context.HttpContext;
+        if (http.Items.TryGetValue(UnavailableKey, out var reason))
+        {
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            http.Response.Headers.RetryAfter = "5";
+            await WriteAsync(http, StatusCodes.Status503ServiceUnavailable, "Authentication is unavailable.", reason as string);
+            return;
+        }
+
+        http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        http.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
+
+        // "Not authenticated" is the old service's detail text; clients may match on it.
+        await WriteAsync(http, StatusCodes.Status401Unauthorized, "Unauthorized", "Not authenticated");
+    }
+
+    public override Task Forbidden(ForbiddenContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        return WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden", "The token's client may not use this route.");
+    }
+
+    private Task WriteAsync(HttpContext http, int status, string title, string? detail) =>
+        problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        }).AsTask();
+}
