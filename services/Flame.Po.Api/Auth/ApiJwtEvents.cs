@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Flame.Po.Api.Auth;
 
@@ -29,24 +30,21 @@ public sealed class ApiJwtEvents(IOptions<KeycloakSettings> keycloak, IProblemDe
         return Task.CompletedTask;
     }
 
-    public override Task AuthenticationFailed(AuthenticationFailedContext context)
+    public override async Task AuthenticationFailed(AuthenticationFailedContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
 
-        // Validation failures are SecurityToken* exceptions; anything else means discovery or JWKS could not be read.
-        if (context.Exception is InvalidOperationException or HttpRequestException or IOException or TimeoutException or TaskCanceledException
-            && !context.HttpContext.RequestAborted.IsCancellationRequested)
+        // The token handler reports "no keys" alike for an unknown kid and for a realm it could not read;
+        // only the second is Keycloak's fault, and then no configuration can be had at all.
+        if (context.Exception is SecurityTokenSignatureKeyNotFoundException && await KeysUnavailableAsync(context) is { } reason)
         {
-            logger.LogWarning("Cannot read the Keycloak realm's signing keys: {Reason}", context.Exception.Message);
+            logger.LogWarning("Cannot read the Keycloak realm's signing keys: {Reason}", reason);
             context.HttpContext.Items[UnavailableKey] = "The node's Keycloak cannot be reached to check the token; try again later.";
             context.Fail(context.Exception);
-        }
-        else
-        {
-            logger.LogInformation("Rejected a bearer token: {Reason}", context.Exception.GetType().Name);
+            return;
         }
 
-        return Task.CompletedTask;
+        logger.LogInformation("Rejected a bearer token: {Reason}", context.Exception.GetType().Name);
     }
 
     public override async Task Challenge(JwtBearerChallengeContext context)
@@ -74,6 +72,24 @@ public sealed class ApiJwtEvents(IOptions<KeycloakSettings> keycloak, IProblemDe
         ArgumentNullException.ThrowIfNull(context);
         context.Response.StatusCode = StatusCodes.Status403Forbidden;
         return WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden", "The token's client may not use this route.");
+    }
+
+    private static async Task<string?> KeysUnavailableAsync(AuthenticationFailedContext context)
+    {
+        if (context.Options.ConfigurationManager is not { } manager)
+        {
+            return null;
+        }
+
+        try
+        {
+            var configuration = await manager.GetConfigurationAsync(context.HttpContext.RequestAborted);
+            return configuration.SigningKeys.Count == 0 ? "the realm publishes no signing keys" : null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or IOException or TimeoutException)
+        {
+            return e.Message;
+        }
     }
 
     private Task WriteAsync(HttpContext http, int status, string title, string? detail) =>
