@@ -83,7 +83,7 @@ public static partial class CreateAnalysisValidator
         string? problem = value.Length == 0 ? "must not be empty"
             : value.Length > maxLength ? $"must be at most {maxLength} characters"
             : value.Any(char.IsControl) ? "must not contain control characters such as newlines"
-            : shape is not null && !shape.IsMatch(value) ? ShapeMessage(field)
+            : shape is not null && (!shape.IsMatch(value) || value.Contains("..", StringComparison.Ordinal)) ? ShapeMessage(field)
             : null;
         if (problem is not null)
         {
