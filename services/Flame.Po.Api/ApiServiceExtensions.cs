@@ -1,21 +1,63 @@
+using Flame.Po.Api.Auth;
+using Flame.Po.Api.Endpoints;
+using Flame.Po.Api.Errors;
+using Flame.Po.Api.Lifecycle;
+using Flame.Po.Api.OpenApi;
+using Flame.Po.Api.Settings;
 using Flame.Po.Core;
 using Flame.Po.Dapr;
 using Flame.Po.Integrations.Keycloak;
 using Flame.Po.ServiceDefaults.Settings;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Flame.Po.Api;
 
 public static class ApiServiceExtensions
 {
+    private const string CorsPolicy = "po-cors";
+
     /// <summary>The api service: the <c>/po</c> REST surface; it owns no data and invokes lifecycle and logging.</summary>
     public static IHostApplicationBuilder AddApiService(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHostedApp(AppIds.Api);
-        builder.Services.AddSettings<KeycloakSettings>(builder.Configuration);
+        var services = builder.Services;
+        services.AddHostedApp(AppIds.Api);
+        services.AddSettings<KeycloakSettings>(builder.Configuration);
+        services.AddSettings<ApiSettings>(builder.Configuration);
+        services.AddSingleton<ApiJwtEvents>();
+        services.AddSingleton<IConfigureOptions<JwtBearerOptions>, KeycloakJwtOptions>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddApiPolicies();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddScoped<LifecycleGateway>();
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<IOptions<ApiSettings>>((o, settings) =>
+            o.AddPolicy(CorsPolicy, p => p.WithOrigins([.. settings.Value.CorsOriginList]).AllowCredentials().AllowAnyMethod().AllowAnyHeader()));
+        services.AddApiOpenApi();
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapApiService(this IEndpointRouteBuilder endpoints) => endpoints;
+    /// <summary>
+    /// The Api's middleware, after the host's exception handler so failures while checking a token become
+    /// problems: CORS (answers preflights before authentication), authentication, authorisation, OpenAPI.
+    /// </summary>
+    public static IApplicationBuilder UseApiService(this IApplicationBuilder app)
+    {
+        app.UseCors(CorsPolicy);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseApiOpenApi();
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapApiService(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapAnalysesApi();
+        return endpoints;
+    }
 }

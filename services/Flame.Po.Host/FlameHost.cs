@@ -84,6 +84,11 @@ public static class FlameHost
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        if (target is HostTarget.All or HostTarget.Api)
+        {
+            app.UseApiService();
+        }
+
         app.MapServiceDefaults();
         app.MapBuildingBlockEndpoints();
         if (target is HostTarget.All or HostTarget.Api)

@@ -1,0 +1,74 @@
+using Flame.Po.Api.Settings;
+using Flame.Po.Integrations.Keycloak;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Flame.Po.Api.Auth;
+
+/// <summary>
+/// Bearer validation against the node realm (po-spec §8.1, improved): discovery and JWKS cached by the
+/// configuration manager and re-read when a token names an unknown <c>kid</c> (at most every
+/// <see cref="KeyRefreshThrottle"/>, so junk tokens cannot hammer Keycloak); issuer, lifetime and
+/// asymmetric signature always checked; audience when configured.
+/// </summary>
+public sealed class KeycloakJwtOptions(IOptions<KeycloakSettings> keycloak, IOptions<ApiSettings> api) : IConfigureNamedOptions<JwtBearerOptions>
+{
+    public static readonly TimeSpan KeyRefreshThrottle = TimeSpan.FromSeconds(30);
+
+    private static readonly string[] AsymmetricAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
+    /// <summary>The realm URL, or null when <c>KEYCLOAK_URL</c> is unset (then every protected route answers 503).</summary>
+    public static string? RealmUrl(KeycloakSettings settings) =>
+        string.IsNullOrWhiteSpace(settings?.Url) ? null : $"{settings.Url.TrimEnd('/')}/realms/{settings.Realm}";
+
+    public void Configure(string? name, JwtBearerOptions options)
+    {
+        if (name != JwtBearerDefaults.AuthenticationScheme)
+        {
+            return;
+        }
+
+        ArgumentNullException.ThrowIfNull(options);
+        var realm = RealmUrl(keycloak.Value);
+        var settings = api.Value;
+        options.EventsType = typeof(ApiJwtEvents);
+        options.MapInboundClaims = false;
+        options.IncludeErrorDetails = false;
+        options.RefreshOnIssuerKeyNotFound = true;
+        options.AutomaticRefreshInterval = TimeSpan.FromHours(1);
+        options.RefreshInterval = KeyRefreshThrottle;
+        options.BackchannelTimeout = TimeSpan.FromSeconds(10);
+
+        // In-cluster Keycloak speaks plain HTTP behind the node's ingress.
+        options.RequireHttpsMetadata = false;
+        if (realm is not null)
+        {
+            options.Authority = realm;
+            options.MetadataAddress = realm + "/.well-known/openid-configuration";
+        }
+
+        var issuers = settings.IssuerList.Count > 0 ? settings.IssuerList : realm is null ? [] : [realm];
+        options.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidateIssuer = true,
+            ValidIssuers = issuers,
+            ValidateAudience = settings.AudienceList.Count > 0,
+            ValidAudiences = settings.AudienceList,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateIssuerSigningKey = true,
+            ValidAlgorithms = AsymmetricAlgorithms,
+            ClockSkew = settings.ClockSkew,
+            NameClaimType = "preferred_username",
+        };
+    }
+
+    public void Configure(JwtBearerOptions options) => Configure(JwtBearerDefaults.AuthenticationScheme, options);
+}

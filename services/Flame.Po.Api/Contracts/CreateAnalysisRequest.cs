@@ -1,0 +1,51 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+
+namespace Flame.Po.Api.Contracts;
+
+/// <summary>The body of <c>POST /po/</c> (po-spec §3.3); also what the lifecycle's <c>analyses/create</c> receives.</summary>
+public sealed record CreateAnalysisRequest
+{
+    [JsonPropertyName("analysis_id"), Required, Description("Hub analysis UUID; upper case is normalised to lower case.")]
+    public required string AnalysisId { get; init; }
+
+    [JsonPropertyName("project_id"), Required, Description("Hub project UUID.")]
+    public required string ProjectId { get; init; }
+
+    [JsonPropertyName("registry_url"), Required, MaxLength(CreateAnalysisLimits.Registry), Description("Registry host, e.g. harbor.example.org.")]
+    public required string RegistryUrl { get; init; }
+
+    [JsonPropertyName("image_url"), Required, MaxLength(CreateAnalysisLimits.Image), Description("Full image reference, e.g. harbor.example.org/project/<analysis_id>.")]
+    public required string ImageUrl { get; init; }
+
+    [JsonPropertyName("registry_user"), Required, MaxLength(CreateAnalysisLimits.Secret)]
+    public required string RegistryUser { get; init; }
+
+    [JsonPropertyName("registry_password"), Required, MaxLength(CreateAnalysisLimits.Secret)]
+    public required string RegistryPassword { get; init; }
+
+    [JsonPropertyName("kong_token"), Required, MaxLength(CreateAnalysisLimits.Secret), Description("Kong key for the project's data stores; 'none_needed' when none applies.")]
+    public required string KongToken { get; init; }
+
+    [JsonPropertyName("restart_counter"), Range(0, CreateAnalysisLimits.MaxRestartCounter), Description("Counter of the previous deployment; the new one uses this + 1.")]
+    public int RestartCounter { get; init; }
+
+    [JsonPropertyName("progress"), Range(0, 100)]
+    public int Progress { get; init; }
+
+    /// <summary>Secrets stay out of logs and exception messages.</summary>
+    public override string ToString() => $"CreateAnalysisRequest {{ AnalysisId = {AnalysisId}, ProjectId = {ProjectId}, ImageUrl = {ImageUrl}, RestartCounter = {RestartCounter} }}";
+}
+
+public static class CreateAnalysisLimits
+{
+    /// <summary>A create body is a few hundred bytes; 64 KiB leaves room for long tokens and stops abuse early.</summary>
+    public const int BodyBytes = 64 * 1024;
+    public const int Registry = 253;
+    public const int Image = 512;
+    public const int Secret = 4096;
+
+    /// <summary>The lifecycle keeps at most 10 deployments per analysis (counters 1..10), so the previous counter is 0..9.</summary>
+    public const int MaxRestartCounter = 9;
+}

@@ -1,0 +1,86 @@
+using Flame.Po.Api.Auth;
+using Flame.Po.Api.Contracts;
+using Flame.Po.Api.Errors;
+using Flame.Po.Api.Lifecycle;
+using Flame.Po.Api.Validation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Flame.Po.Api.Endpoints;
+
+/// <summary>
+/// The management routes of po-spec §3.2 backed by the lifecycle: create, status, stop, delete. Every route
+/// authenticates first, then checks the caller's client, then validates, then invokes.
+/// </summary>
+public static class AnalysesApi
+{
+    public static RouteGroupBuilder MapAnalysesApi(this IEndpointRouteBuilder endpoints)
+    {
+        var po = endpoints.MapGroup("/po").WithTags("analyses").RequireAuthorization(ApiPolicies.Management);
+
+        // The template "/" under /po matches both /po and /po/: clients of either spelling get no redirect.
+        po.MapPost("/", CreateAsync).WithName("CreateAnalysis")
+            .WithSummary("Create and start an analysis")
+            .WithDescription("Returns once the analysis is recorded and queued: {\"<analysis_id>\": \"starting\"}. The Kubernetes objects follow asynchronously.")
+            .Accepts<CreateAnalysisRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        po.MapGet("/status", (LifecycleGateway lifecycle, CancellationToken ct) => StatusAsync(lifecycle, AnalysisSelection.All, ct))
+            .WithName("GetStatuses").WithSummary("Status and progress of every analysis");
+        po.MapGet("/status/{analysis_id}", (string analysis_id, LifecycleGateway lifecycle, CancellationToken ct) =>
+                RouteIds.TryNormalize(analysis_id, out var id) ? StatusOfOneAsync(lifecycle, id, ct) : Task.FromResult<Results<Ok<Dictionary<string, AnalysisStatusEntry>>, ProblemHttpResult>>(ApiProblems.InvalidId(RouteIds.Field)))
+            .WithName("GetStatus").WithSummary("Status and progress of one analysis");
+        po.MapPut("/stop", (LifecycleGateway lifecycle, CancellationToken ct) => lifecycle.StopAsync(AnalysisSelection.All, ct))
+            .WithName("StopAnalyses").WithSummary("Stop every analysis");
+        po.MapPut("/stop/{analysis_id}", (string analysis_id, LifecycleGateway lifecycle, CancellationToken ct) =>
+                RouteIds.TryNormalize(analysis_id, out var id) ? lifecycle.StopAsync(AnalysisSelection.One(id), ct) : Invalid<Dictionary<string, string?>>())
+            .WithName("StopAnalysis").WithSummary("Stop one analysis");
+        po.MapDelete("/delete", (LifecycleGateway lifecycle, CancellationToken ct) => lifecycle.DeleteAsync(AnalysisSelection.All, ct))
+            .WithName("DeleteAnalyses").WithSummary("Stop and forget every analysis");
+        po.MapDelete("/delete/{analysis_id}", (string analysis_id, LifecycleGateway lifecycle, CancellationToken ct) =>
+                RouteIds.TryNormalize(analysis_id, out var id) ? lifecycle.DeleteAsync(AnalysisSelection.One(id), ct) : Invalid<Dictionary<string, string?>>())
+            .WithName("DeleteAnalysis").WithSummary("Stop and forget one analysis");
+        return po;
+    }
+
+    private static async Task<Results<Ok<Dictionary<string, string?>>, ProblemHttpResult>> CreateAsync(
+        HttpRequest request, LifecycleGateway lifecycle, CancellationToken ct)
+    {
+        var (body, problem) = await BoundedJsonBody.ReadAsync(request, CreateAnalysisLimits.BodyBytes, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (create, errors) = CreateAnalysisValidator.Validate(body!.Value);
+        return create is null ? ApiProblems.Invalid(errors) : await lifecycle.CreateAsync(create, ct);
+    }
+
+    private static async Task<Results<Ok<Dictionary<string, AnalysisStatusEntry>>, ProblemHttpResult>> StatusAsync(
+        LifecycleGateway lifecycle, AnalysisSelection selection, CancellationToken ct) =>
+        await lifecycle.StatusAsync(selection, ct) switch
+        {
+            { Result: Ok<Dictionary<string, LifecycleStatusView>> ok } => TypedResults.Ok(Compatible(ok.Value!)),
+            { Result: ProblemHttpResult failed } => failed,
+            _ => ApiProblems.Unavailable("The lifecycle service answered unexpectedly; try again later."),
+        };
+
+    /// <summary>Unlike the old service (<c>{}</c>), an unknown id is a 404, like stop and delete.</summary>
+    private static async Task<Results<Ok<Dictionary<string, AnalysisStatusEntry>>, ProblemHttpResult>> StatusOfOneAsync(
+        LifecycleGateway lifecycle, string analysisId, CancellationToken ct) =>
+        await StatusAsync(lifecycle, AnalysisSelection.One(analysisId), ct) switch
+        {
+            { Result: Ok<Dictionary<string, AnalysisStatusEntry>> ok } when !ok.Value!.ContainsKey(analysisId) =>
+                ApiProblems.Status(StatusCodes.Status404NotFound, "The analysis is not known.", $"Analysis {analysisId} is not known to this node."),
+            var other => other,
+        };
+
+    private static Dictionary<string, AnalysisStatusEntry> Compatible(Dictionary<string, LifecycleStatusView> views) =>
+        views.ToDictionary(p => p.Key, p => new AnalysisStatusEntry(p.Value.Status, p.Value.Progress), StringComparer.Ordinal);
+
+    private static Task<Results<Ok<T>, ProblemHttpResult>> Invalid<T>() =>
+        Task.FromResult<Results<Ok<T>, ProblemHttpResult>>(ApiProblems.InvalidId(RouteIds.Field));
+}
