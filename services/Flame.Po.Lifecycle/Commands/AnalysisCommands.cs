@@ -162,7 +162,8 @@ public sealed class AnalysisCommands(
             if (record.Phase is LifecyclePhase.Active or LifecyclePhase.Restarting)
             {
                 updated = RecordTransitions.WithStatus(updated, AnalysisStatus.Stopped, desired == DesiredState.Deleted ? StopReasons.DeletedByUser : StopReasons.StoppedByUser, now)
-                    with { Phase = LifecyclePhase.Finalizing, RestartAfter = null };
+                    with
+                { Phase = LifecyclePhase.Finalizing, RestartAfter = null };
             }
 
             try

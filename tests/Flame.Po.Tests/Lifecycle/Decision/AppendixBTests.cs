@@ -1,9 +1,7 @@
-using FluentAssertions;
-
 using Flame.Po.Core.Analyses;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Reconciler;
-
+using FluentAssertions;
 using static Flame.Po.Lifecycle.Reconciler.LifecycleAction;
 using static Flame.Po.Tests.Lifecycle.Decision.DecisionFixtures;
 

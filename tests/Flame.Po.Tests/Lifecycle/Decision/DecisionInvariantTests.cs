@@ -1,9 +1,7 @@
-using FluentAssertions;
-
 using Flame.Po.Core.Analyses;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Reconciler;
-
+using FluentAssertions;
 using static Flame.Po.Lifecycle.Reconciler.LifecycleAction;
 using static Flame.Po.Tests.Lifecycle.Decision.DecisionFixtures;
 
@@ -37,38 +35,38 @@ public sealed class DecisionInvariantTests
 
     private static readonly DeploymentObjects[] ObjectSets = [DeploymentObjects.None, DeploymentObjects.BeforeNginx, DeploymentObjects.All];
 
-    public static IEnumerable<(AnalysisRecord Record, AnalysisObservation Observation, DateTimeOffset Now)> Table()
-    {
-        foreach (var status in AnalysisStatus.All)
-        foreach (var phase in Enum.GetValues<LifecyclePhase>())
-        foreach (var desired in Enum.GetValues<DesiredState>())
-        foreach (var counter in new[] { 1, 10 })
-        foreach (var pendingLong in new[] { false, true })
-        foreach (var present in ObjectSets)
-        foreach (var stale in new[] { false, true })
-        foreach (var secrets in new[] { true, false })
-        foreach (var pod in Pods)
-        foreach (var probe in Probes)
+    public static IEnumerable<(AnalysisRecord Record, AnalysisObservation Observation, DateTimeOffset Now)> Table() =>
+        from status in AnalysisStatus.All
+        from phase in Enum.GetValues<LifecyclePhase>()
+        from desired in Enum.GetValues<DesiredState>()
+        from counter in new[] { 1, 10 }
+        from pendingLong in new[] { false, true }
+        from present in ObjectSets
+        from stale in new[] { false, true }
+        from secrets in new[] { true, false }
+        from pod in Pods
+        from probe in Probes
+        select (Row(status, phase, desired, counter, pendingLong), Observe(present, stale, secrets, pod, probe), Now);
+
+    private static AnalysisRecord Row(string status, LifecyclePhase phase, DesiredState desired, int counter, bool pendingLong) =>
+        Record(status, phase, counter) with
         {
-            var record = Record(status, phase, counter) with
-            {
-                Desired = desired,
-                DeployedAt = pendingLong ? Now - TimeSpan.FromHours(1) : Now - TimeSpan.FromSeconds(5),
-                ArchivedDeployment = pendingLong ? "analysis-3f2b8c1e-6d4a-4e8b-9c7d-1a2b3c4d5e6f-" + counter : null,
-                RestartAfter = pendingLong ? Now - TimeSpan.FromSeconds(1) : Now + TimeSpan.FromMinutes(1),
-            };
-            yield return (record, new AnalysisObservation
-            {
-                Present = present,
-                StaleDeploymentObjects = stale,
-                SecretsPresent = secrets,
-                AnyObjectPresent = present != DeploymentObjects.None || stale || secrets,
-                AnalysisPod = pod,
-                NginxReady = present == DeploymentObjects.All && pod?.ContainerRunning == true,
-                Probe = probe,
-            }, Now);
-        }
-    }
+            Desired = desired,
+            DeployedAt = pendingLong ? Now - TimeSpan.FromHours(1) : Now - TimeSpan.FromSeconds(5),
+            ArchivedDeployment = pendingLong ? "analysis-3f2b8c1e-6d4a-4e8b-9c7d-1a2b3c4d5e6f-" + counter : null,
+            RestartAfter = pendingLong ? Now - TimeSpan.FromSeconds(1) : Now + TimeSpan.FromMinutes(1),
+        };
+
+    private static AnalysisObservation Observe(DeploymentObjects present, bool stale, bool secrets, PodObservation? pod, ProbeResult? probe) => new()
+    {
+        Present = present,
+        StaleDeploymentObjects = stale,
+        SecretsPresent = secrets,
+        AnyObjectPresent = present != DeploymentObjects.None || stale || secrets,
+        AnalysisPod = pod,
+        NginxReady = present == DeploymentObjects.All && pod?.ContainerRunning == true,
+        Probe = probe,
+    };
 
     [Fact]
     public void Every_combination_is_decided_without_error()
