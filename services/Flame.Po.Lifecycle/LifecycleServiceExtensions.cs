@@ -38,6 +38,7 @@ public static class LifecycleServiceExtensions
         services.AddSingleton<AnalysisRepository>();
         services.AddSingleton<AnalysisArchive>();
         services.AddSingleton<AnalysisEndpoint>();
+        services.AddSingleton<PartnerStatusRelay>();
         services.AddSingleton<FaultPoints>();
         services.AddSingleton<EventOutbox>();
         services.AddSingleton<StepExecutor>();

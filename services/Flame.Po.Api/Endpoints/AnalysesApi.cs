@@ -43,6 +43,10 @@ public static class AnalysesApi
         po.MapDelete("/delete/{analysis_id}", (string analysis_id, LifecycleGateway lifecycle, CancellationToken ct) =>
                 RouteIds.TryNormalize(analysis_id, out var id) ? lifecycle.DeleteAsync(AnalysisSelection.One(id), ct) : Invalid<Dictionary<string, string?>>())
             .WithName("DeleteAnalysis").WithSummary("Stop and forget one analysis");
+        po.MapDelete("/cleanup/{cleanup_type}", (string cleanup_type, LifecycleGateway lifecycle, CancellationToken ct) => CleanupAsync(cleanup_type, lifecycle, ct))
+            .WithName("Cleanup")
+            .WithSummary("Maintenance: all, analyzes, services, mb, rs, keycloak, zombies (comma-separated)")
+            .WithDescription("Each type reports what it did; the label-based zombie sweep always runs last. Unknown types are a 422 and change nothing.");
         return po;
     }
 
@@ -58,6 +62,20 @@ public static class AnalysesApi
         var (create, errors) = CreateAnalysisValidator.Validate(body!.Value);
         return create is null ? ApiProblems.Invalid(errors) : await lifecycle.CreateAsync(create, ct);
     }
+
+    private static Task<Results<Ok<Dictionary<string, string?>>, ProblemHttpResult>> CleanupAsync(string cleanupType, LifecycleGateway lifecycle, CancellationToken ct)
+    {
+        var types = cleanupType.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var unknown = types.Where(t => !CleanupTypes.Contains(t)).ToList();
+        return types.Length == 0 || types.Length > 16 || unknown.Count > 0
+            ? Task.FromResult<Results<Ok<Dictionary<string, string?>>, ProblemHttpResult>>(ApiProblems.Status(
+                StatusCodes.Status422UnprocessableEntity,
+                "Unknown cleanup type.",
+                $"Known types: {string.Join(", ", CleanupTypes)}; separate several with commas."))
+            : lifecycle.CleanupAsync(types, ct);
+    }
+
+    private static readonly string[] CleanupTypes = ["all", "analyzes", "services", "mb", "rs", "keycloak", "zombies"];
 
     private static async Task<Results<Ok<Dictionary<string, AnalysisStatusEntry>>, ProblemHttpResult>> StatusAsync(
         LifecycleGateway lifecycle, AnalysisSelection selection, CancellationToken ct) =>

@@ -22,6 +22,7 @@ public sealed class LifecycleGateway(IServiceInvoker invoker, ILogger<LifecycleG
     private const string StopPath = "analyses/stop";
     private const string DeletePath = "analyses/delete";
     private const string StatusPath = "analyses/status";
+    private const string CleanupPath = "analyses/cleanup";
 
     public Task<Results<Ok<Dictionary<string, string?>>, ProblemHttpResult>> CreateAsync(CreateAnalysisRequest request, CancellationToken ct) =>
         InvokeAsync<Dictionary<string, string?>>(CreatePath, request, ct);
@@ -31,6 +32,9 @@ public sealed class LifecycleGateway(IServiceInvoker invoker, ILogger<LifecycleG
 
     public Task<Results<Ok<Dictionary<string, string?>>, ProblemHttpResult>> DeleteAsync(AnalysisSelection selection, CancellationToken ct) =>
         InvokeAsync<Dictionary<string, string?>>(DeletePath, selection, ct);
+
+    public Task<Results<Ok<Dictionary<string, string?>>, ProblemHttpResult>> CleanupAsync(IReadOnlyList<string> types, CancellationToken ct) =>
+        InvokeAsync<Dictionary<string, string?>>(CleanupPath, new { types }, ct);
 
     public Task<Results<Ok<Dictionary<string, LifecycleStatusView>>, ProblemHttpResult>> StatusAsync(AnalysisSelection selection, CancellationToken ct) =>
         InvokeAsync<Dictionary<string, LifecycleStatusView>>(StatusPath, selection, ct);

@@ -23,6 +23,7 @@ public sealed class AnalysisReconciler(
     AnalysisRepository repository,
     ClusterConnection cluster,
     AnalysisEndpoint endpoint,
+    PartnerStatusRelay partners,
     StepExecutor executor,
     EventOutbox outbox,
     IOptions<LifecycleSettings> settings,
@@ -127,7 +128,14 @@ public sealed class AnalysisReconciler(
             .Where(x => view.NginxReady(x.Names) && view.NewestPod(x.Names.Deployment)?.Status?.Phase == "Running")
             .ToList();
         await Parallel.ForEachAsync(due, Parallelism(cancellationToken), async (item, ct) =>
-            results[item.Record.AnalysisId] = await endpoint.HealthzAsync(item.Names, ct));
+        {
+            var probe = await endpoint.HealthzAsync(item.Names, ct);
+            results[item.Record.AnalysisId] = probe;
+            if (probe.Answered)
+            {
+                await partners.RelayAsync(item.Record.AnalysisId, item.Names, ct);
+            }
+        });
         return new Dictionary<string, ProbeResult>(results, StringComparer.Ordinal);
     }
 

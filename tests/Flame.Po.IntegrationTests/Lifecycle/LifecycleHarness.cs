@@ -35,7 +35,8 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
     /// <param name="commandsOnly">The in-process host takes commands but never reconciles (no status loop, no
     /// reconcile after commands): crash tests let a separate, killable process do the reconciling.</param>
-    public static async Task<LifecycleHarness> StartAsync(IDictionary<string, string?>? overrides = null, double timeScale = 0.01, bool commandsOnly = false)
+    /// <param name="hub">Configure the Sandbox's Hub (off by default: most tests need no Hub traffic).</param>
+    public static async Task<LifecycleHarness> StartAsync(IDictionary<string, string?>? overrides = null, double timeScale = 0.01, bool commandsOnly = false, bool hub = false)
     {
         var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = timeScale });
         var database = await TestPostgres.CreateDatabaseAsync();
@@ -54,6 +55,14 @@ public sealed class LifecycleHarness : IAsyncDisposable
         settings["RESTART_BACKOFF_MAX"] = "0.2";
         settings["ORPHAN_GRACE"] = "1";
         settings["HEALTHZ_TIMEOUT"] = "2";
+        if (hub)
+        {
+            settings["HUB_URL_CORE"] = sandbox.HubUrl;
+            settings["HUB_URL_AUTH"] = sandbox.HubAuthUrl;
+            settings["HUB_CLIENT_ID"] = "flame-node-robot";
+            settings["HUB_CLIENT_SECRET"] = "flame-node-robot-secret";
+        }
+
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
