@@ -63,7 +63,9 @@ public sealed class StepExecutor(
                 await DeleteAsync(ExpectedDeploymentObjects(names).Concat(view.ObjectsOf(record.AnalysisId).Where(o => o is not Secret)), cancellationToken);
                 return (stored, observation with { Present = DeploymentObjects.None, StaleDeploymentObjects = false, NginxReady = false, Probe = null });
             case DeleteAllObjects:
-                await DeleteAsync(ExpectedDeploymentObjects(names).Concat(ExpectedSecrets(names)).Concat(view.ObjectsOf(record.AnalysisId)), cancellationToken);
+                // Secrets only as listed (with their uid): a stale actor must not delete the Secrets of a new
+                // incarnation of the same analysis id, which could not be recreated (their values are not stored).
+                await DeleteAsync(ExpectedDeploymentObjects(names).Concat(view.ObjectsOf(record.AnalysisId)), cancellationToken);
                 return (stored, AnalysisObservation.Empty with { SecretsPresent = false });
             case UpdateNginxConfig:
                 await UpdateNginxConfigAsync(record, names, observation, view, cancellationToken);
@@ -94,20 +96,24 @@ public sealed class StepExecutor(
         }
     }
 
-    /// <summary>Deletes one object by kind and name; false when it was already gone.</summary>
+    /// <summary>
+    /// Deletes one object by kind and name — only if it is still the listed one when its uid is known; false
+    /// when it was already gone (or replaced).
+    /// </summary>
     public Task<bool> DeleteObjectAsync(KubernetesObject item, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
         var client = cluster.Client;
         var name = item.Metadata.Name ?? throw new ArgumentException("The object has no name.", nameof(item));
+        var uid = item.Metadata.Uid;
         return item switch
         {
-            Deployment => client.Deployments().DeleteAsync(name, PropagationPolicy.Background, cancellationToken: cancellationToken),
-            Service => client.Services().DeleteAsync(name, cancellationToken: cancellationToken),
-            NetworkPolicy => client.NetworkPolicies().DeleteAsync(name, cancellationToken: cancellationToken),
-            ConfigMap => client.ConfigMaps().DeleteAsync(name, cancellationToken: cancellationToken),
-            Secret => client.Secrets().DeleteAsync(name, cancellationToken: cancellationToken),
-            Pod => client.Pods().DeleteAsync(name, cancellationToken: cancellationToken),
+            Deployment => client.Deployments().DeleteAsync(name, uid, PropagationPolicy.Background, cancellationToken: cancellationToken),
+            Service => client.Services().DeleteAsync(name, uid, cancellationToken: cancellationToken),
+            NetworkPolicy => client.NetworkPolicies().DeleteAsync(name, uid, cancellationToken: cancellationToken),
+            ConfigMap => client.ConfigMaps().DeleteAsync(name, uid, cancellationToken: cancellationToken),
+            Secret => client.Secrets().DeleteAsync(name, uid, cancellationToken: cancellationToken),
+            Pod => client.Pods().DeleteAsync(name, uid, cancellationToken: cancellationToken),
             _ => throw new ArgumentException($"The PO does not delete {item.Kind} objects.", nameof(item)),
         };
     }
@@ -196,12 +202,6 @@ public sealed class StepExecutor(
         yield return new Deployment { Metadata = new ObjectMeta { Name = names.Deployment } };
         yield return new Service { Metadata = new ObjectMeta { Name = names.Deployment } };
     }
-
-    private static IEnumerable<KubernetesObject> ExpectedSecrets(WorkloadNames names) =>
-    [
-        new Secret { Metadata = new ObjectMeta { Name = names.PullSecret } },
-        new Secret { Metadata = new ObjectMeta { Name = names.CredentialsSecret } },
-    ];
 
     /// <summary>Re-renders nginx.conf with today's pod IPs and rolls nginx through its config-hash annotation (po-spec B9).</summary>
     private async Task UpdateNginxConfigAsync(AnalysisRecord record, WorkloadNames names, AnalysisObservation observation, ClusterView view, CancellationToken cancellationToken)

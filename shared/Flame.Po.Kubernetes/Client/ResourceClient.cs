@@ -126,18 +126,36 @@ public sealed class ResourceClient<T>
     }
 
     /// <summary>Deletes; returns false when the object was already gone (404 is success for cleanup).</summary>
-    public async Task<bool> DeleteAsync(string name, PropagationPolicy propagation = PropagationPolicy.Background, long? gracePeriodSeconds = null, CancellationToken cancellationToken = default)
+    public Task<bool> DeleteAsync(string name, PropagationPolicy propagation = PropagationPolicy.Background, long? gracePeriodSeconds = null, CancellationToken cancellationToken = default) =>
+        DeleteAsync(name, uid: null, propagation, gracePeriodSeconds, cancellationToken);
+
+    /// <summary>
+    /// Deletes the object only if it is still the one with <paramref name="uid"/> (a <c>preconditions.uid</c>
+    /// DeleteOptions body): a stale actor cannot delete an object that was deleted and created again under the
+    /// same name meanwhile. False when the object is gone or is another object now.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string name, string? uid, PropagationPolicy propagation = PropagationPolicy.Background, long? gracePeriodSeconds = null, CancellationToken cancellationToken = default)
     {
         var target = Kind.ItemPath(Namespace, name) + new QueryString()
             .Add("propagationPolicy", propagation.ToString())
             .Add("gracePeriodSeconds", gracePeriodSeconds);
+        Func<HttpContent?>? body = uid is null
+            ? null
+            : () => new StringContent(
+                "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"preconditions\":{\"uid\":" + System.Text.Json.JsonSerializer.Serialize(uid) + "}}",
+                System.Text.Encoding.UTF8,
+                "application/json");
         try
         {
             // The answer is a Status or the still-terminating object; either means the deletion was accepted.
-            using var response = await _client.SendAsync(HttpMethod.Delete, target, null, idempotent: true, cancellationToken);
+            using var response = await _client.SendAsync(HttpMethod.Delete, target, body, idempotent: true, cancellationToken);
             return true;
         }
         catch (KubernetesNotFoundException)
+        {
+            return false;
+        }
+        catch (KubernetesConflictException) when (uid is not null)
         {
             return false;
         }

@@ -81,7 +81,7 @@ public sealed class ConcurrencyTests : IAsyncLifetime
             var record = (await _h.Repository.GetAsync(analysisId, CancellationToken.None))?.Record;
             var settled = record is null
                 ? _h.ObjectsOf(analysisId).Count == 0
-                : (record.Phase == LifecyclePhase.Finished && _h.ObjectsOf(analysisId).Count == 0)
+                : (record.Phase == LifecyclePhase.Finished && record.Desired != DesiredState.Deleted && _h.ObjectsOf(analysisId).Count == 0)
                   || (record.Desired == DesiredState.Running && record.Status == AnalysisStatus.Executing);
             if (settled)
             {

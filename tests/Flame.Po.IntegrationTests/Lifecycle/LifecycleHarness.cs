@@ -36,9 +36,10 @@ public sealed class LifecycleHarness : IAsyncDisposable
     /// <param name="commandsOnly">The in-process host takes commands but never reconciles (no status loop, no
     /// reconcile after commands): crash tests let a separate, killable process do the reconciling.</param>
     /// <param name="hub">Configure the Sandbox's Hub (off by default: most tests need no Hub traffic).</param>
-    public static async Task<LifecycleHarness> StartAsync(IDictionary<string, string?>? overrides = null, double timeScale = 0.01, bool commandsOnly = false, bool hub = false)
+    public static async Task<LifecycleHarness> StartAsync(
+        IDictionary<string, string?>? overrides = null, double timeScale = 0.01, bool commandsOnly = false, bool hub = false, TimeSpan? tokenLifetime = null)
     {
-        var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = timeScale });
+        var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = timeScale, TokenLifetime = tokenLifetime ?? TimeSpan.FromMinutes(5) });
         var database = await TestPostgres.CreateDatabaseAsync();
         var settings = database.EnvironmentValues();
         settings["KUBECONFIG"] = sandbox.KubeconfigPath;

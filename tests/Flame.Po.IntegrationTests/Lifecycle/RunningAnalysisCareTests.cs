@@ -1,0 +1,73 @@
+using Flame.Po.Core.Analyses;
+using Flame.Po.Kubernetes.Models;
+using Flame.Po.Lifecycle.Commands;
+using Flame.Po.Lifecycle.Workloads;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Flame.Po.IntegrationTests.Lifecycle;
+
+/// <summary>
+/// What the reconciler does for an analysis while it runs: renews its Keycloak token at a fraction of the
+/// lifetime (po-spec §6.3), and re-renders its nginx allow-list when a node service's pod IP changes (B9).
+/// </summary>
+public sealed class RunningAnalysisCareTests : IAsyncLifetime
+{
+    private LifecycleHarness _h = null!;
+
+    public async Task InitializeAsync() => _h = await LifecycleHarness.StartAsync(tokenLifetime: TimeSpan.FromSeconds(4));
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    [Fact]
+    public async Task The_token_is_renewed_in_the_analysis_and_in_its_credentials_Secret()
+    {
+        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-3000s");
+        await _h.Commands.CreateAsync(command, CancellationToken.None);
+        var record = await _h.WaitForAsync(command.AnalysisId, r => r.Status == AnalysisStatus.Executing);
+        var app = _h.Sandbox.FindAnalysis(record.DeploymentName)!;
+        var first = app.Token;
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline && app.Token == first)
+        {
+            await Task.Delay(100);
+        }
+
+        app.Token.Should().NotBe(first, "the PO hands a new token to the analysis before the old one expires");
+        app.TokenRemainingSeconds().Should().BeGreaterThan(0);
+        var secret = _h.Sandbox.Objects.Get("secrets", _h.Sandbox.Namespace, WorkloadNames.CredentialsSecretOf(command.AnalysisId))!;
+        SecretData.Decode(secret["data"]![AnalysisManifests.KeycloakTokenKey]!.GetValue<string>()).Should().NotBe(first);
+        await _h.Commands.StopAsync([command.AnalysisId], CancellationToken.None);
+        await _h.WaitForFinishedAsync(command.AnalysisId);
+    }
+
+    [Fact]
+    public async Task A_new_message_broker_pod_address_reaches_the_nginx_allow_list()
+    {
+        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-3000s");
+        await _h.Commands.CreateAsync(command, CancellationToken.None);
+        var record = await _h.WaitForAsync(command.AnalysisId, r => r.Status == AnalysisStatus.Executing);
+        var names = WorkloadNames.For(command.AnalysisId, record.RestartCounter);
+        var before = NginxConfig(names);
+        var annotationBefore = NginxAnnotation(names);
+
+        await _h.Host.Services.GetRequiredService<CleanupCommands>().CleanupAsync(["mb"], CancellationToken.None);
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline && NginxConfig(names) == before)
+        {
+            await Task.Delay(100);
+        }
+
+        NginxConfig(names).Should().NotBe(before, "the allow-list follows the broker's new pod address");
+        NginxAnnotation(names).Should().NotBe(annotationBefore, "nginx is rolled to load the new config");
+        await _h.Commands.StopAsync([command.AnalysisId], CancellationToken.None);
+        await _h.WaitForFinishedAsync(command.AnalysisId);
+    }
+
+    private string? NginxConfig(WorkloadNames names) =>
+        _h.Sandbox.Objects.Get("configmaps", _h.Sandbox.Namespace, names.NginxConfigMap)?["data"]?[AnalysisManifests.NginxConfigKey]?.GetValue<string>();
+
+    private string? NginxAnnotation(WorkloadNames names) =>
+        _h.Sandbox.Objects.Get("deployments", _h.Sandbox.Namespace, names.Nginx)?["spec"]?["template"]?["metadata"]?["annotations"]?[AnalysisManifests.NginxConfigHashAnnotation]?.GetValue<string>();
+}
