@@ -5,14 +5,19 @@ namespace Flame.Po.Lifecycle.Analyses;
 /// <summary>
 /// Analysis records in the state store (the Foundation's port: Dapr state API or the embedded PostgreSQL
 /// table). Every write is a compare-and-swap on the record's ETag; changes of membership or activity also
-/// update <see cref="AnalysisIndex"/> in the same transaction.
+/// update the <see cref="AnalysisIndex"/> shard of the analysis in the same transaction. The index is split into
+/// 16 shards by the first hex digit of the id, so concurrent creates rarely contend for the same document.
 /// </summary>
 public sealed class AnalysisRepository(IStateStore store)
 {
-    public const string IndexKey = "analysis-index";
-    private const int IndexRetries = 20;
+    public const string IndexKeyPrefix = "analysis-index-";
+    private const int IndexRetries = 50;
+    private static readonly IReadOnlyList<string> IndexKeys = [.. "0123456789abcdef".Select(digit => IndexKeyPrefix + digit)];
 
     public static string KeyOf(string analysisId) => $"analysis-{analysisId}";
+
+    /// <summary>The index shard of an analysis: ids are lower-case UUIDs, so the first character is a hex digit.</summary>
+    public static string IndexKeyOf(string analysisId) => IndexKeyPrefix + char.ToLowerInvariant(analysisId[0]);
 
     public async Task<StoredAnalysis?> GetAsync(string analysisId, CancellationToken cancellationToken)
     {
@@ -23,8 +28,11 @@ public sealed class AnalysisRepository(IStateStore store)
     /// <summary>All records (or only active ones), ordered by creation time.</summary>
     public async Task<IReadOnlyList<StoredAnalysis>> ListAsync(bool activeOnly, CancellationToken cancellationToken)
     {
-        var index = await ReadIndexAsync(cancellationToken);
-        var ids = activeOnly ? index.Value.ActiveIds.ToList() : index.Value.Analyses.Keys.ToList();
+        var shards = await store.GetBulkAsync(IndexKeys.ToList(), cancellationToken);
+        var ids = shards
+            .Select(entry => entry.Get<AnalysisIndex>())
+            .SelectMany(index => activeOnly ? index.ActiveIds : index.Analyses.Keys)
+            .ToList();
         if (ids.Count == 0)
         {
             return [];
@@ -109,9 +117,10 @@ public sealed class AnalysisRepository(IStateStore store)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var (index, etag) = await ReadIndexAsync(cancellationToken);
+            var indexKey = IndexKeyOf(analysisId);
+            var (index, etag) = await ReadIndexAsync(indexKey, cancellationToken);
             changeIndex(index);
-            var indexOperation = StateOperation.Upsert(IndexKey, index, etag, StateConcurrency.FirstWrite);
+            var indexOperation = StateOperation.Upsert(indexKey, index, etag, StateConcurrency.FirstWrite);
             try
             {
                 await store.TransactAsync([recordOperation, indexOperation], cancellationToken);
@@ -124,18 +133,18 @@ public sealed class AnalysisRepository(IStateStore store)
                     throw conflict();
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + (attempt * 5))), cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + Math.Min(attempt, 20) * 5)), cancellationToken);
             }
             catch (StateConflictException)
             {
-                throw new StateConflictException($"{IndexKey} (analysis {analysisId}, after {IndexRetries} attempts)");
+                throw new StateConflictException($"{IndexKeyOf(analysisId)} (analysis {analysisId}, after {IndexRetries} attempts)");
             }
         }
     }
 
-    private async Task<(AnalysisIndex Value, string? ETag)> ReadIndexAsync(CancellationToken cancellationToken)
+    private async Task<(AnalysisIndex Value, string? ETag)> ReadIndexAsync(string indexKey, CancellationToken cancellationToken)
     {
-        var entry = await store.GetAsync(IndexKey, cancellationToken);
+        var entry = await store.GetAsync(indexKey, cancellationToken);
         return entry is null ? (new AnalysisIndex(), null) : (entry.Get<AnalysisIndex>(), entry.ETag);
     }
 }

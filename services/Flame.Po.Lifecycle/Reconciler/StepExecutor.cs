@@ -235,13 +235,7 @@ public sealed class StepExecutor(
         else
         {
             var token = await keycloak.IssueTokenAsync(stored.Record.AnalysisId, cancellationToken);
-            var secrets = cluster.Client.Secrets();
-            var secret = await secrets.GetAsync(names.CredentialsSecret, cancellationToken);
-            var data = new Dictionary<string, string>(secret.Data ?? new Dictionary<string, string>(), StringComparer.Ordinal)
-            {
-                [AnalysisManifests.KeycloakTokenKey] = SecretData.Encode(token.AccessToken),
-            };
-            await secrets.ReplaceAsync(secret with { Data = data }, cancellationToken);
+            await WriteTokenToSecretAsync(names, token.AccessToken, cancellationToken);
             if (observation.NginxReady && stored.Record.Status is AnalysisStatus.Started or AnalysisStatus.Executing)
             {
                 await endpoint.SendTokenAsync(names, token.AccessToken, cancellationToken);
@@ -252,6 +246,28 @@ public sealed class StepExecutor(
         }
 
         return await repository.SaveAsync(stored, stored.Record with { TokenRefreshAt = refreshAt, UpdatedAt = now }, cancellationToken);
+    }
+
+    /// <summary>Read-modify-write of the credentials Secret; a concurrent writer (another tick) makes it re-read.</summary>
+    private async Task WriteTokenToSecretAsync(WorkloadNames names, string token, CancellationToken cancellationToken)
+    {
+        var secrets = cluster.Client.Secrets();
+        for (var attempt = 1; ; attempt++)
+        {
+            var secret = await secrets.GetAsync(names.CredentialsSecret, cancellationToken);
+            var data = new Dictionary<string, string>(secret.Data ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+            {
+                [AnalysisManifests.KeycloakTokenKey] = SecretData.Encode(token),
+            };
+            try
+            {
+                await secrets.ReplaceAsync(secret with { Data = data }, cancellationToken);
+                return;
+            }
+            catch (KubernetesConflictException) when (attempt < 5)
+            {
+            }
+        }
     }
 
     private AnalysisEvent DeletedEvent(AnalysisRecord record) => new()
