@@ -16,10 +16,23 @@ public sealed class ContinueTokens(TimeProvider time, TimeSpan ttl)
 
     public string Issue(List<JsonObject> items, long revision, int offset)
     {
+        // Expired snapshots are dropped here: a client that never reads its last page must not make the
+        // simulator hold every list it ever paged (a status loop pages the whole namespace every tick).
+        var now = time.GetUtcNow();
+        foreach (var expired in _snapshots.Where(s => now - s.Value.Created > ttl).Select(s => s.Key).ToList())
+        {
+            _snapshots.TryRemove(expired, out _);
+        }
+
         var id = Guid.NewGuid().ToString("N");
-        _snapshots[id] = (items, revision, time.GetUtcNow());
+        _snapshots[id] = (items, revision, now);
         return Encode(id, revision, offset);
     }
+
+    /// <summary>The last page was served: the snapshot is no longer needed.</summary>
+    public void Complete(string id) => _snapshots.TryRemove(id, out _);
+
+    public int Outstanding => _snapshots.Count;
 
     public string Next(string id, long revision, int offset) => Encode(id, revision, offset);
 

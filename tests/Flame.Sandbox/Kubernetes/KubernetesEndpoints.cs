@@ -199,6 +199,10 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
         {
             next = snapshotId is null ? runtime.Continues.Issue(matching, revision, offset + page.Count) : runtime.Continues.Next(snapshotId, revision, offset + page.Count);
         }
+        else if (snapshotId is not null)
+        {
+            runtime.Continues.Complete(snapshotId);
+        }
 
         var rvText = revision.ToString(CultureInfo.InvariantCulture);
         if (TableConverter.Wants(context.Request))
