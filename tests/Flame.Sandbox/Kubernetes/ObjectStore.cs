@@ -60,6 +60,18 @@ public sealed class ObjectStore(int historyCapacity)
         }
     }
 
+    /// <summary>
+    /// The first object matching <paramref name="match"/>, cloned; the scan itself clones nothing (the service
+    /// proxy looks up an endpoint per request, which must not cost a copy of every pod).
+    /// </summary>
+    public JsonObject? FindFirst(ResourceKind kind, string? ns, Func<JsonObject, bool> match)
+    {
+        lock (_gate)
+        {
+            return Scan(kind, ns).FirstOrDefault(match)?.CloneObject();
+        }
+    }
+
     /// <summary>Every stored object of every kind (for dumps).</summary>
     public List<(ResourceKind Kind, JsonObject Object)> All()
     {

@@ -57,7 +57,7 @@ public sealed class ServiceProxy(KubernetesRuntime runtime)
             return null;
         }
 
-        return runtime.Api.Store.List(ResourceCatalog.Pods, ns).Items.FirstOrDefault(p =>
+        return runtime.Api.Store.FindFirst(ResourceCatalog.Pods, ns, p =>
             p.Str("metadata", "deletionTimestamp") is null
             && p.Str("status", "phase") == "Running"
             && p.At("status", "conditions").Objects().Any(c => c.Str("type") == "Ready" && c.Str("status") == "True")
