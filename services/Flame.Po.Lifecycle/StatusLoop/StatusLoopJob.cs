@@ -1,6 +1,7 @@
 using Flame.Po.Dapr.Triggers;
 using Flame.Po.Lifecycle.Cluster;
 using Flame.Po.Lifecycle.Reconciler;
+using Flame.Po.Persistence;
 using Flame.Po.ServiceDefaults.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,13 @@ namespace Flame.Po.Lifecycle.StatusLoop;
 /// loop is alive; a failing dependency is reported by its own health check and in the logs, not by
 /// declaring the loop dead.
 /// </summary>
-public sealed class StatusLoopJob(AnalysisReconciler reconciler, ClusterConnection cluster, StatusLoopHeartbeat heartbeat, IOptions<LifecycleSettings> settings, ILogger<StatusLoopJob> logger) : IPeriodicJob
+public sealed class StatusLoopJob(
+    AnalysisReconciler reconciler,
+    ClusterConnection cluster,
+    DatabaseStatus database,
+    StatusLoopHeartbeat heartbeat,
+    IOptions<LifecycleSettings> settings,
+    ILogger<StatusLoopJob> logger) : IPeriodicJob
 {
     public const string BindingName = "status-loop";
 
@@ -23,6 +30,13 @@ public sealed class StatusLoopJob(AnalysisReconciler reconciler, ClusterConnecti
         {
             heartbeat.Beat();
             logger.LogDebug(LogEvents.StatusLoop, "Status loop idle: the reconciler is disabled (RECONCILER_ENABLED=false)");
+            return;
+        }
+
+        if (!database.Migrated)
+        {
+            // The records live in tables the migrations create; a tick before them could only fail.
+            logger.LogDebug(LogEvents.StatusLoop, "Status loop waits for the database schema");
             return;
         }
 
