@@ -107,7 +107,7 @@ public sealed class CleanupCommands(
 
     private async Task<string> DeleteOrphanClientsAsync(CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(keycloakSettings.Value.Url))
+        if (!keycloakSettings.Value.ManagesClients)
         {
             return "Keycloak is not configured; no client deleted.";
         }

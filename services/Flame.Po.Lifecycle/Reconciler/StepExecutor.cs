@@ -118,8 +118,7 @@ public sealed class StepExecutor(
         };
     }
 
-    private bool KeycloakConfigured =>
-        !string.IsNullOrWhiteSpace(keycloakSettings.Value.Url) && !string.IsNullOrWhiteSpace(keycloakSettings.Value.AdminClientId);
+    private bool KeycloakConfigured => keycloakSettings.Value.ManagesClients;
 
     private async Task<StoredAnalysis> SaveAsync(StoredAnalysis stored, LifecycleAction action, CancellationToken cancellationToken)
     {

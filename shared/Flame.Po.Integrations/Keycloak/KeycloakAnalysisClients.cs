@@ -42,8 +42,7 @@ public sealed class KeycloakAnalysisClients : IAnalysisClients, IDisposable
         _adminToken = new AccessTokenCache(FetchAdminTokenAsync, time, options.TokenRenewalShare);
     }
 
-    private bool IsConfigured =>
-        !string.IsNullOrWhiteSpace(_settings.Url) && !string.IsNullOrWhiteSpace(_settings.AdminClientId) && !string.IsNullOrWhiteSpace(_settings.AdminClientSecret);
+    private bool IsConfigured => _settings.ManagesClients;
 
     private string RealmUrl => $"{_settings.Url!.TrimEnd('/')}/realms/{Uri.EscapeDataString(_settings.Realm)}";
 

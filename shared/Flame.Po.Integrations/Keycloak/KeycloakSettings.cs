@@ -20,6 +20,10 @@ public sealed class KeycloakSettings : IValidatedSettings
     [ConfigurationKeyName("RESULT_CLIENT_SECRET")]
     public string? AdminClientSecret { get; set; }
 
+    /// <summary>URL and admin credentials are set: per-analysis clients can be managed.</summary>
+    public bool ManagesClients =>
+        !string.IsNullOrWhiteSpace(Url) && !string.IsNullOrWhiteSpace(AdminClientId) && !string.IsNullOrWhiteSpace(AdminClientSecret);
+
     public IEnumerable<string> Validate()
     {
         foreach (var problem in SettingRules.OptionalHttpUrl(Url, "KEYCLOAK_URL"))
