@@ -17,8 +17,6 @@ public sealed record ClusterSnapshot(
     IReadOnlyList<ConfigMap> ConfigMaps,
     IReadOnlyList<Secret> Secrets)
 {
-    public const int RequestsPerLoad = 6;
-
     public static ClusterSnapshot Empty { get; } = new([], [], [], [], [], []);
 
     /// <summary>Lists everything the PO owns, or (with <paramref name="analysisId"/>) one analysis' objects.</summary>

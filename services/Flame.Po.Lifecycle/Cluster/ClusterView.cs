@@ -34,9 +34,6 @@ public sealed class ClusterView
 
     public NodeContext Node { get; }
 
-    /// <summary>Analysis ids that own objects in the cluster.</summary>
-    public IEnumerable<string> AnalysisIds => _owned.Keys;
-
     public IReadOnlyList<KubernetesObject> ObjectsOf(string analysisId) =>
         _owned.TryGetValue(analysisId, out var objects) ? objects : [];
 

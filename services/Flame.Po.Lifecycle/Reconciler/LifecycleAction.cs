@@ -53,7 +53,4 @@ public abstract record LifecycleAction
 
     /// <summary>Re-render the nginx config with current pod IPs and roll nginx (po-spec B9).</summary>
     public sealed record UpdateNginxConfig : LifecycleAction;
-
-    /// <summary>True for steps after which the same tick may decide again at once.</summary>
-    public bool Continues => this is not Wait;
 }
