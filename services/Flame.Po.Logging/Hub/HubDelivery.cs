@@ -82,7 +82,8 @@ public sealed class HubDelivery(
                 FOR UPDATE OF h2 SKIP LOCKED
             ) due
             WHERE h.analysis_id = due.analysis_id
-            RETURNING h.analysis_id, h.status, h.progress, h.version, h.pushed_version, h.analysis_node_id, h.log_cursor, h.attempts, due.last_line_id
+            RETURNING h.analysis_id, h.status, h.progress, h.version, h.pushed_version, h.analysis_node_id, h.log_cursor, h.attempts, due.last_line_id,
+                h.pushed_status, h.pushed_progress
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = hubSettings.Value.ForwardLogs });
         command.Parameters.Add(new NpgsqlParameter { Value = ClaimBatch });
@@ -100,7 +101,9 @@ public sealed class HubDelivery(
                 reader.IsDBNull(5) ? null : reader.GetString(5),
                 reader.GetInt64(6),
                 reader.GetInt32(7),
-                reader.GetInt64(8)));
+                reader.GetInt64(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9),
+                reader.IsDBNull(10) ? null : reader.GetInt32(10)));
         }
 
         return items;
@@ -115,7 +118,13 @@ public sealed class HubDelivery(
                 await ForwardLinesAsync(item, cancellationToken);
             }
 
-            if (item.PushedVersion < item.Version && item.Status is not null)
+            if (item.PushedVersion < item.Version && item.Status is not null
+                && item.Status == item.PushedStatus && item.Progress == item.PushedProgress)
+            {
+                // Changed and changed back between two passes: the Hub already shows this.
+                await ExecuteAsync("UPDATE hub_sync SET pushed_version = GREATEST(pushed_version, $2) WHERE analysis_id = $1", cancellationToken, item.AnalysisId, item.Version);
+            }
+            else if (item.PushedVersion < item.Version && item.Status is not null)
             {
                 var analysisNodeId = item.AnalysisNodeId ?? await hub.FindAnalysisNodeIdAsync(item.AnalysisId, cancellationToken);
                 if (analysisNodeId is null)
@@ -127,13 +136,14 @@ public sealed class HubDelivery(
                 await hub.UpdateAnalysisNodeAsync(analysisNodeId, item.Status, item.Progress, cancellationToken);
                 await ExecuteAsync(
                     """
-                    UPDATE hub_sync SET pushed_version = GREATEST(pushed_version, $2), pushed_status = $3, analysis_node_id = $4 WHERE analysis_id = $1
+                    UPDATE hub_sync SET pushed_version = GREATEST(pushed_version, $2), pushed_status = $3, pushed_progress = $5, analysis_node_id = $4 WHERE analysis_id = $1
                     """,
                     cancellationToken,
                     item.AnalysisId,
                     item.Version,
                     item.Status,
-                    analysisNodeId);
+                    analysisNodeId,
+                    item.Progress);
             }
 
             await ExecuteAsync(
@@ -236,7 +246,8 @@ public sealed class HubDelivery(
     }
 
     private sealed record HubSyncItem(
-        string AnalysisId, string? Status, int Progress, long Version, long PushedVersion, string? AnalysisNodeId, long LogCursor, int Attempts, long LastLineId);
+        string AnalysisId, string? Status, int Progress, long Version, long PushedVersion, string? AnalysisNodeId, long LogCursor, int Attempts, long LastLineId,
+        string? PushedStatus, int? PushedProgress);
 
     private sealed record ForwardedLine(long Id, string Level, string? Status, string Message);
 }

@@ -37,6 +37,7 @@ CREATE TABLE hub_sync (
     version          bigint      NOT NULL DEFAULT 0,
     pushed_version   bigint      NOT NULL DEFAULT 0,
     pushed_status    text,
+    pushed_progress  integer,
     analysis_node_id text,
     log_cursor       bigint      NOT NULL DEFAULT 0,
     next_attempt_at  timestamptz NOT NULL DEFAULT now(),
