@@ -8,7 +8,7 @@ namespace Flame.Po.Logging.Ingestion;
 
 /// <summary>
 /// Stores one streamed line in constant time, whatever the number of lines before it: one row lock on the
-/// analysis's <c>log_stream</c> row, one insert into <c>log_line</c>, one update. Retries are recognised by the
+/// analysis's <c>log_stream</c> row, then one statement that inserts into <c>log_line</c> and updates the row. Retries are recognised by the
 /// client's Idempotency-Key, else by being identical to the previous line within <see cref="LoggingSettings.RetryWindow"/>.
 /// Progress only rises; a rise or a new reported status is queued for the lifecycle. The Hub is never called
 /// here: its delivery is durable and asynchronous (<see cref="HubDelivery"/>), so a Hub outage never fails ingestion.
@@ -42,31 +42,11 @@ public sealed class LogIngestor(
             return IngestResult.Duplicate;
         }
 
-        var lineId = await InsertLineAsync(connection, transaction, line, message, stream.DeploymentName, now, cancellationToken);
-        if (lineId is null)
-        {
-            return IngestResult.Duplicate;
-        }
-
         var progress = line.Progress is { } reported && reported > stream.Progress ? reported : stream.Progress;
         var reportChanged = progress != stream.Progress || !string.Equals(line.Status, stream.ReportedStatus, StringComparison.Ordinal);
-        await using (var update = new NpgsqlCommand(
-            """
-            UPDATE log_stream SET last_line_id = $2, last_fingerprint = $3, last_received_at = $4, reported_status = $5,
-                progress = $6, report_version = report_version + $7, updated_at = $4
-            WHERE analysis_id = $1
-            """,
-            connection,
-            transaction))
+        if (!await AppendAsync(connection, transaction, line, message, stream.DeploymentName, fingerprint, progress, reportChanged, now, cancellationToken))
         {
-            update.Parameters.Add(new NpgsqlParameter { Value = line.AnalysisId });
-            update.Parameters.Add(new NpgsqlParameter { Value = lineId.Value });
-            update.Parameters.Add(new NpgsqlParameter { Value = fingerprint });
-            update.Parameters.Add(new NpgsqlParameter { Value = now });
-            update.Parameters.Add(new NpgsqlParameter { Value = line.Status });
-            update.Parameters.Add(new NpgsqlParameter { Value = progress });
-            update.Parameters.Add(new NpgsqlParameter { Value = reportChanged ? 1L : 0L });
-            await update.ExecuteNonQueryAsync(cancellationToken);
+            return IngestResult.Duplicate;
         }
 
         if (progress > stream.Progress)
@@ -90,29 +70,39 @@ public sealed class LogIngestor(
         && stream.LastReceivedAt is { } at
         && now - at <= settings.Value.RetryWindow;
 
-    /// <returns>The new line's id, or null when a line with the same Idempotency-Key is already stored.</returns>
-    private static async Task<long?> InsertLineAsync(
+    /// <summary>
+    /// Inserts the line and moves the stream row on in one statement (one round trip per line).
+    /// </summary>
+    /// <returns>False when a line with the same Idempotency-Key is already stored (then nothing changed).</returns>
+    private static async Task<bool> AppendAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, StreamLogCommand line, string message, string? deploymentName,
-        DateTimeOffset now, CancellationToken cancellationToken)
+        byte[] fingerprint, int progress, bool reportChanged, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var insert = new NpgsqlCommand(
+        await using var append = new NpgsqlCommand(
             """
-            INSERT INTO log_line (analysis_id, deployment_name, logged_at, level, status, progress, message, source, idempotency_key)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            ON CONFLICT (analysis_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-            RETURNING id
+            WITH line AS (
+                INSERT INTO log_line (analysis_id, deployment_name, logged_at, level, status, progress, message, source, idempotency_key)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                ON CONFLICT (analysis_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+                RETURNING id)
+            UPDATE log_stream SET last_line_id = line.id, last_fingerprint = $10, last_received_at = $3, reported_status = $5,
+                progress = $11, report_version = report_version + $12, updated_at = $3
+            FROM line WHERE log_stream.analysis_id = $1
             """,
             connection,
             transaction);
-        insert.Parameters.Add(new NpgsqlParameter { Value = line.AnalysisId });
-        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)deploymentName ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        insert.Parameters.Add(new NpgsqlParameter { Value = now });
-        insert.Parameters.Add(new NpgsqlParameter { Value = line.LogType });
-        insert.Parameters.Add(new NpgsqlParameter { Value = line.Status });
-        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)line.Progress ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-        insert.Parameters.Add(new NpgsqlParameter { Value = message });
-        insert.Parameters.Add(new NpgsqlParameter { Value = SourceAnalysis });
-        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)line.IdempotencyKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        return await insert.ExecuteScalarAsync(cancellationToken) is long id ? id : null;
+        append.Parameters.Add(new NpgsqlParameter { Value = line.AnalysisId });
+        append.Parameters.Add(new NpgsqlParameter { Value = (object?)deploymentName ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        append.Parameters.Add(new NpgsqlParameter { Value = now });
+        append.Parameters.Add(new NpgsqlParameter { Value = line.LogType });
+        append.Parameters.Add(new NpgsqlParameter { Value = line.Status });
+        append.Parameters.Add(new NpgsqlParameter { Value = (object?)line.Progress ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        append.Parameters.Add(new NpgsqlParameter { Value = message });
+        append.Parameters.Add(new NpgsqlParameter { Value = SourceAnalysis });
+        append.Parameters.Add(new NpgsqlParameter { Value = (object?)line.IdempotencyKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        append.Parameters.Add(new NpgsqlParameter { Value = fingerprint });
+        append.Parameters.Add(new NpgsqlParameter { Value = progress });
+        append.Parameters.Add(new NpgsqlParameter { Value = reportChanged ? 1L : 0L });
+        return await append.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 }
