@@ -48,7 +48,10 @@ public static class LoopScaleScenario
             ["RESULT_CLIENT_ID"] = "flame-po",
             ["RESULT_CLIENT_SECRET"] = "flame-po-secret",
             ["STATUS_LOOP_INTERVAL"] = "3600",
+            // No restarts while the loop is measured: silent analyses must stay "started", and an answering one whose
+            // probes time out because the simulator shares the CPU must not be redeployed (unresponsive restart).
             ["STARTUP_GRACE"] = "1000000",
+            ["UNRESPONSIVE_TIMEOUT"] = "1000000",
             ["HEALTHZ_TIMEOUT"] = "2",
             ["LOG_LEVEL"] = "error",
         };
