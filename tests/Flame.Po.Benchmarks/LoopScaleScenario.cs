@@ -14,27 +14,28 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Flame.Po.Benchmarks;
 
 /// <summary>
-/// <c>loop-scale</c>: N running analyses (10 % of them never answering healthz), then status-loop ticks driven one
-/// at a time. Reports Kubernetes requests per tick (from the Sandbox's counters; list requests must be constant
+/// <c>loop-scale</c>: N running analyses (by default 10 % of them never answering healthz, see
+/// <see cref="LoopScaleOptions"/>), then status-loop ticks driven one at a time. Reports Kubernetes requests per tick (from the Sandbox's counters; list requests must be constant
 /// in N) and tick wall time.
 /// </summary>
 public static class LoopScaleScenario
 {
     private const int MeasuredTicks = 5;
 
-    public static async Task<IReadOnlyList<LoopScaleResult>> RunAsync(IReadOnlyList<int> sizes, string repositoryRoot)
+    public static async Task<IReadOnlyList<LoopScaleResult>> RunAsync(LoopScaleOptions options, string repositoryRoot)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var results = new List<LoopScaleResult>();
-        foreach (var size in sizes)
+        foreach (var size in options.Sizes)
         {
-            results.Add(await RunOneAsync(size, repositoryRoot));
+            results.Add(await RunOneAsync(size, options, repositoryRoot));
             Console.WriteLine(results[^1]);
         }
 
         return results;
     }
 
-    private static async Task<LoopScaleResult> RunOneAsync(int size, string repositoryRoot)
+    private static async Task<LoopScaleResult> RunOneAsync(int size, LoopScaleOptions options, string repositoryRoot)
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = 1 });
         await using var database = await BenchmarkDatabase.CreateAsync(repositoryRoot);
@@ -47,7 +48,10 @@ public static class LoopScaleScenario
             ["RESULT_CLIENT_ID"] = "flame-po",
             ["RESULT_CLIENT_SECRET"] = "flame-po-secret",
             ["STATUS_LOOP_INTERVAL"] = "3600",
+            // No restarts while the loop is measured: silent analyses must stay "started", and an answering one whose
+            // probes time out because the simulator shares the CPU must not be redeployed (unresponsive restart).
             ["STARTUP_GRACE"] = "1000000",
+            ["UNRESPONSIVE_TIMEOUT"] = "1000000",
             ["HEALTHZ_TIMEOUT"] = "2",
             ["LOG_LEVEL"] = "error",
         };
@@ -58,19 +62,20 @@ public static class LoopScaleScenario
         var reconciler = app.Services.GetRequiredService<AnalysisReconciler>();
         var repository = app.Services.GetRequiredService<AnalysisRepository>();
 
-        var silent = size / 10;
+        var silent = size * options.SilentPercent / 100;
         var setup = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, size), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
         {
-            var image = i < silent ? "harbor.sandbox.local/sim/slow-start:delay-1000000s" : "harbor.sandbox.local/sim/ok:runtime-1000000s";
+            var image = i < silent ? options.SilentImage : "harbor.sandbox.local/sim/ok:runtime-1000000s";
             await commands.CreateAsync(Create(image), ct);
         });
         while (true)
         {
-            await reconciler.ReconcileAllAsync(CancellationToken.None);
+            var setupTick = await reconciler.ReconcileAllAsync(CancellationToken.None);
             var records = await repository.ListAsync(activeOnly: true, CancellationToken.None);
             var executing = records.Count(r => r.Record.Status == AnalysisStatus.Executing);
             var started = records.Count(r => r.Record.Status == AnalysisStatus.Started);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  setup {setup.Elapsed.TotalSeconds:F0} s: tick {setupTick.Duration.TotalMilliseconds:F0} ms, {setupTick.Probed} probed, {setupTick.Steps} steps; {executing} executing, {started} started; {sandbox.Objects.List("pods", sandbox.Namespace).Count} pods"));
             if (executing == size - silent && started == silent)
             {
                 break;
@@ -80,6 +85,14 @@ public static class LoopScaleScenario
             {
                 throw new TimeoutException($"Only {executing} executing and {started} started of {size} after 20 minutes.");
             }
+        }
+
+        // Creates ask for their analysis to be advanced right away; those follow-ups are command work, not part of
+        // a tick, so the measurement starts once none is left (they list by label and would count as the tick's).
+        var followUps = app.Services.GetRequiredService<ReconcileRequests>();
+        while (followUps.Pending > 0)
+        {
+            await Task.Delay(100);
         }
 
         var ticks = new List<TickMeasurement>();
@@ -95,7 +108,8 @@ public static class LoopScaleScenario
                 counts.Where(kv => kv.Key.StartsWith("k8s:list:", StringComparison.Ordinal)).Sum(kv => kv.Value),
                 counts.Where(kv => kv.Key.StartsWith("k8s:proxy:", StringComparison.Ordinal)).Sum(kv => kv.Value),
                 counts.Sum(kv => kv.Value),
-                report.Steps));
+                report.Steps,
+                counts.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal)));
         }
 
         await app.StopAsync();
@@ -123,11 +137,19 @@ public static class LoopScaleScenario
     };
 }
 
-public sealed record TickMeasurement(double Milliseconds, long ListRequests, long ProxyRequests, long AllKubernetesRequests, int Steps);
+/// <param name="Requests">Kubernetes requests of the tick by route key (e.g. <c>k8s:list:pods</c>).</param>
+public sealed record TickMeasurement(double Milliseconds, long ListRequests, long ProxyRequests, long AllKubernetesRequests, int Steps, IReadOnlyDictionary<string, long> Requests);
 
 public sealed record LoopScaleResult(int Analyses, int Silent, double SetupSeconds, IReadOnlyList<TickMeasurement> Ticks)
 {
     public double MedianTickMilliseconds => Ticks.Select(t => t.Milliseconds).Order().ElementAt(Ticks.Count / 2);
+
+    /// <summary>The most requests of each route key in any measured tick, e.g. <c>list:pods 1, proxy:services 1000</c>.</summary>
+    public string RequestsByRoute() => string.Join(", ", Ticks
+        .SelectMany(t => t.Requests)
+        .GroupBy(kv => kv.Key, StringComparer.Ordinal)
+        .OrderBy(g => g.Key, StringComparer.Ordinal)
+        .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key["k8s:".Length..]} {g.Max(kv => kv.Value)}")));
 
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,

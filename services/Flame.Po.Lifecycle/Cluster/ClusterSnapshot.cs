@@ -7,7 +7,8 @@ namespace Flame.Po.Lifecycle.Cluster;
 /// <summary>
 /// One tick's view of the namespace: six list requests, whatever the number of analyses (DESIGN §4). Our own
 /// kinds are listed by the ownership label; Services and Pods in full, because node-service discovery needs
-/// the message broker's and the PO's too.
+/// the message broker's and the PO's too. The lists are not paged: with pages of 500, 1,000 analyses (2,000 pods)
+/// would cost a request per page, and the API server answers a full list from its watch cache anyway.
 /// </summary>
 public sealed record ClusterSnapshot(
     IReadOnlyList<Deployment> Deployments,
@@ -23,8 +24,8 @@ public sealed record ClusterSnapshot(
     public static async Task<ClusterSnapshot> LoadAsync(KubernetesClient client, string? analysisId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var owned = new ListOptions { LabelSelector = analysisId is null ? WorkloadLabels.ManagedSelector : WorkloadLabels.AnalysisSelector(analysisId) };
-        var everything = new ListOptions();
+        var owned = new ListOptions { LabelSelector = analysisId is null ? WorkloadLabels.ManagedSelector : WorkloadLabels.AnalysisSelector(analysisId), Limit = ListOptions.Unpaged };
+        var everything = new ListOptions { Limit = ListOptions.Unpaged };
         var deployments = client.Deployments().ListAllAsync(owned, cancellationToken);
         var services = client.Services().ListAllAsync(everything, cancellationToken);
         var pods = client.Pods().ListAllAsync(everything, cancellationToken);

@@ -15,9 +15,9 @@ namespace Flame.Po.Lifecycle.Reconciler;
 
 /// <summary>
 /// The level-triggered reconciler (the status loop, DESIGN §3–4). One tick: read the active records (index +
-/// bulk get), list the cluster once, probe running analyses concurrently, then advance every analysis through
-/// as many idempotent steps as it can take now. A failing analysis or dependency is logged and retried at the
-/// next tick; nothing escapes a tick (po-spec B11).
+/// bulk get), list the cluster once, then probe every running analysis and, as soon as its probe is back, advance
+/// it through as many idempotent steps as it can take now. A failing analysis or dependency is logged and
+/// retried at the next tick; nothing escapes a tick (po-spec B11).
 /// </summary>
 public sealed class AnalysisReconciler(
     AnalysisRepository repository,
@@ -44,15 +44,32 @@ public sealed class AnalysisReconciler(
             logger.LogWarning(LogEvents.StatusLoop, "Node services for nginx are incomplete: {Error}", view.Node.Error);
         }
 
-        var probes = await ProbeAsync(records, view, cancellationToken);
+        // Each analysis is advanced as soon as its own probe is back: an analysis that does not answer holds only
+        // its own probe slot for HEALTHZ_TIMEOUT, never the others' steps. Probes wait on the network, so far more
+        // of them run at once (PROBE_PARALLELISM) than steps, which cost CPU, database and API-server writes.
+        using var stepSlots = new SemaphoreSlim(settings.Value.Parallelism);
+        var probed = 0;
         var steps = 0;
-        await Parallel.ForEachAsync(records, Parallelism(cancellationToken), async (stored, ct) =>
+        await Parallel.ForEachAsync(records, ProbeParallelism(cancellationToken), async (stored, ct) =>
         {
-            probes.TryGetValue(stored.Record.AnalysisId, out var probe);
-            Interlocked.Add(ref steps, await AdvanceSafelyAsync(stored, view, probe, ct));
+            var probe = await ProbeIfDueAsync(stored.Record, view, ct);
+            if (probe is not null)
+            {
+                Interlocked.Increment(ref probed);
+            }
+
+            await stepSlots.WaitAsync(ct);
+            try
+            {
+                Interlocked.Add(ref steps, await AdvanceSafelyAsync(stored, view, probe, ct));
+            }
+            finally
+            {
+                stepSlots.Release();
+            }
         });
         var swept = await SweepOrphansAsync(records, listedAt, view, cancellationToken);
-        return new TickReport(records.Count, probes.Count, steps, swept, watch.Elapsed);
+        return new TickReport(records.Count, probed, steps, swept, watch.Elapsed);
     }
 
     /// <summary>Advances one analysis now (after a command), with a snapshot of only its objects.</summary>
@@ -65,8 +82,7 @@ public sealed class AnalysisReconciler(
         }
 
         var view = new ClusterView(await ClusterSnapshot.LoadAsync(cluster.Client, analysisId, cancellationToken));
-        var probes = await ProbeAsync([stored], view, cancellationToken);
-        probes.TryGetValue(analysisId, out var probe);
+        var probe = await ProbeIfDueAsync(stored.Record, view, cancellationToken);
         await AdvanceSafelyAsync(stored, view, probe, cancellationToken);
     }
 
@@ -118,25 +134,27 @@ public sealed class AnalysisReconciler(
         return steps;
     }
 
-    /// <summary>healthz of every analysis whose container and nginx run, concurrently with a bounded degree.</summary>
-    private async Task<Dictionary<string, ProbeResult>> ProbeAsync(IReadOnlyList<StoredAnalysis> records, ClusterView view, CancellationToken cancellationToken)
+    /// <summary>healthz (then the partner statuses) of an analysis whose container and nginx run; null when not due.</summary>
+    private async Task<ProbeResult?> ProbeIfDueAsync(AnalysisRecord record, ClusterView view, CancellationToken cancellationToken)
     {
-        var results = new System.Collections.Concurrent.ConcurrentDictionary<string, ProbeResult>(StringComparer.Ordinal);
-        var due = records.Select(s => s.Record)
-            .Where(r => r.Phase == LifecyclePhase.Active && r.Desired == Core.Analyses.DesiredState.Running)
-            .Select(r => (Record: r, Names: WorkloadNames.For(r.AnalysisId, r.RestartCounter)))
-            .Where(x => view.NginxReady(x.Names) && view.NewestPod(x.Names.Deployment)?.Status?.Phase == "Running")
-            .ToList();
-        await Parallel.ForEachAsync(due, Parallelism(cancellationToken), async (item, ct) =>
+        if (record.Phase != LifecyclePhase.Active || record.Desired != Core.Analyses.DesiredState.Running)
         {
-            var probe = await endpoint.HealthzAsync(item.Names, ct);
-            results[item.Record.AnalysisId] = probe;
-            if (probe.Answered)
-            {
-                await partners.RelayAsync(item.Record.AnalysisId, item.Names, ct);
-            }
-        });
-        return new Dictionary<string, ProbeResult>(results, StringComparer.Ordinal);
+            return null;
+        }
+
+        var names = WorkloadNames.For(record.AnalysisId, record.RestartCounter);
+        if (!view.NginxReady(names) || view.NewestPod(names.Deployment)?.Status?.Phase != "Running")
+        {
+            return null;
+        }
+
+        var probe = await endpoint.HealthzAsync(names, cancellationToken);
+        if (probe.Answered)
+        {
+            await partners.RelayAsync(record.AnalysisId, names, cancellationToken);
+        }
+
+        return probe;
     }
 
     /// <summary>
@@ -190,8 +208,8 @@ public sealed class AnalysisReconciler(
         return deleted;
     }
 
-    private ParallelOptions Parallelism(CancellationToken cancellationToken) =>
-        new() { MaxDegreeOfParallelism = settings.Value.Parallelism, CancellationToken = cancellationToken };
+    private ParallelOptions ProbeParallelism(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = settings.Value.ProbeParallelism, CancellationToken = cancellationToken };
 }
 
 /// <summary>What one tick did, for the STATUS_LOOP log line and the benchmarks.</summary>

@@ -40,9 +40,17 @@ public sealed class LifecycleSettings : IValidatedSettings
     [ConfigurationKeyName("HEALTHZ_TIMEOUT")]
     public double HealthzTimeoutSeconds { get; set; } = 5;
 
-    /// <summary>Analyses probed and advanced at the same time within one tick.</summary>
+    /// <summary>Analyses advanced (steps: API-server and database writes) at the same time within one tick.</summary>
     [ConfigurationKeyName("RECONCILE_PARALLELISM")]
     public int Parallelism { get; set; } = 32;
+
+    /// <summary>
+    /// Analyses probed (healthz, partner statuses) at the same time within one tick. Probes wait on the network,
+    /// so this bound is far higher than <see cref="Parallelism"/>: with S analyses that never answer, probing
+    /// takes about ⌈S / PROBE_PARALLELISM⌉ × HEALTHZ_TIMEOUT, whatever the number of analyses that do.
+    /// </summary>
+    [ConfigurationKeyName("PROBE_PARALLELISM")]
+    public int ProbeParallelism { get; set; } = 256;
 
     /// <summary>Objects labelled as ours whose analysis the PO does not know are deleted after this many seconds.</summary>
     [ConfigurationKeyName("ORPHAN_GRACE")]
@@ -82,6 +90,11 @@ public sealed class LifecycleSettings : IValidatedSettings
         if (Parallelism is < 1 or > 1024)
         {
             yield return "RECONCILE_PARALLELISM must be between 1 and 1024.";
+        }
+
+        if (ProbeParallelism is < 1 or > 4096)
+        {
+            yield return "PROBE_PARALLELISM must be between 1 and 4096.";
         }
     }
 }

@@ -71,7 +71,7 @@ public sealed class ResourceClient<T>
         var target = Kind.CollectionPath(Namespace) + new QueryString()
             .Add("labelSelector", options.LabelSelector)
             .Add("fieldSelector", options.FieldSelector)
-            .Add("limit", options.Limit)
+            .Add("limit", options.Limit is ListOptions.Unpaged ? null : options.Limit)
             .Add("continue", options.Continue)
             .Add("resourceVersion", options.ResourceVersion);
         using var response = await _client.SendAsync(HttpMethod.Get, target, null, idempotent: true, cancellationToken);

@@ -144,6 +144,19 @@ public sealed class KubernetesClientTests
     }
 
     [Fact]
+    public async Task An_unpaged_list_is_one_request_without_a_limit()
+    {
+        await using var server = await ScriptedApiServer.StartAsync((c, _) => ScriptedApiServer.Json(c, 200,
+            """{"kind":"PodList","metadata":{"resourceVersion":"50"},"items":[{"metadata":{"name":"a"}},{"metadata":{"name":"b"}}]}"""));
+        using var client = server.Client();
+
+        var list = await client.Pods().ListAllAsync(new ListOptions { LabelSelector = "app=x", Limit = ListOptions.Unpaged });
+
+        list.Items.Select(p => p.Metadata.Name).Should().Equal("a", "b");
+        server.Requests.Select(r => r.PathAndQuery).Should().Equal("/api/v1/namespaces/flame/pods?labelSelector=app%3Dx");
+    }
+
+    [Fact]
     public async Task Logs_pass_container_tail_previous_and_limit()
     {
         await using var server = await ScriptedApiServer.StartAsync(async (c, _) =>

@@ -1,5 +1,6 @@
 using Flame.Po.Integrations.Hub;
 using Flame.Po.Integrations.Keycloak;
+using Flame.Po.Lifecycle.Reconciler;
 using Flame.Po.Lifecycle.StatusLoop;
 using Flame.Po.Lifecycle.Workloads;
 using Flame.Po.Persistence;
@@ -135,6 +136,24 @@ public sealed class SettingsValidationTests
     {
         Validate<StatusLoopSettings>(new Dictionary<string, string?> { ["STATUS_LOOP_INTERVAL"] = value })
             .Should().ContainSingle().Which.Should().Contain("STATUS_LOOP_INTERVAL");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("4097")]
+    public void Probe_parallelism_must_be_within_its_range(string value)
+    {
+        Validate<LifecycleSettings>(new Dictionary<string, string?> { ["PROBE_PARALLELISM"] = value })
+            .Should().ContainSingle().Which.Should().Contain("PROBE_PARALLELISM");
+    }
+
+    [Fact]
+    public void Probes_run_far_wider_than_steps_by_default()
+    {
+        var settings = Bind<LifecycleSettings>(new Dictionary<string, string?>());
+
+        settings.Parallelism.Should().Be(32);
+        settings.ProbeParallelism.Should().Be(256, "probes wait on the network; a few silent analyses must not fill every slot");
     }
 
     [Fact]

@@ -402,13 +402,8 @@ public sealed class ApiCore(ObjectStore store, SimClock clock, Random random, De
 
     private void OrphanDependents(string ownerUid)
     {
-        foreach (var (kind, obj) in store.All())
+        foreach (var (kind, obj) in store.DependentsOf(ownerUid))
         {
-            if (!obj.At("metadata", "ownerReferences").Objects().Any(r => r.Str("uid") == ownerUid))
-            {
-                continue;
-            }
-
             store.Update(kind, obj.Str("metadata", "namespace"), obj.Str("metadata", "name")!, o =>
             {
                 var refs = o.Obj("metadata").Arr("ownerReferences");

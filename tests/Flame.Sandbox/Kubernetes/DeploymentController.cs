@@ -59,8 +59,9 @@ public sealed class DeploymentController(ApiCore api, SimClock clock)
 
         var uid = deployment.Str("metadata", "uid");
         var hash = TemplateHash(deployment.At("spec", "template"));
-        var owned = api.Store.List(ResourceCatalog.Pods, ns).Items
-            .Where(p => p.At("metadata", "ownerReferences").Objects().Any(r => r.Str("uid") == uid))
+        var owned = api.Store.DependentsOf(uid!)
+            .Where(d => d.Kind == ResourceCatalog.Pods && d.Object.Str("metadata", "namespace") == ns)
+            .Select(d => d.Object)
             .ToList();
         var live = owned.Where(p => p.Str("metadata", "deletionTimestamp") is null).ToList();
         var current = live.Where(p => p.Str("metadata", "labels", "pod-template-hash") == hash && p.Str("status", "phase") is not ("Succeeded" or "Failed")).ToList();

@@ -59,29 +59,16 @@ public sealed class GarbageCollector(ApiCore api)
     private static bool HasFinalizer(JsonObject obj, string name) =>
         obj.At("metadata", "finalizers") is JsonArray finalizers && finalizers.Any(f => f?.GetValue<string>() == name);
 
-    private (ResourceKind Kind, JsonObject Object)? FindByUid(string uid)
-    {
-        foreach (var entry in api.Store.All())
-        {
-            if (entry.Object.Str("metadata", "uid") == uid)
-            {
-                return entry;
-            }
-        }
+    private (ResourceKind Kind, JsonObject Object)? FindByUid(string uid) => api.Store.FindByUid(uid);
 
-        return null;
-    }
-
-    private List<(ResourceKind Kind, JsonObject Object)> DependentsOf(string ownerUid) =>
-        api.Store.All().Where(e => e.Object.At("metadata", "ownerReferences").Objects().Any(r => r.Str("uid") == ownerUid)).ToList();
+    private List<(ResourceKind Kind, JsonObject Object)> DependentsOf(string ownerUid) => api.Store.DependentsOf(ownerUid);
 
     private void DeleteOrphans(string ownerUid)
     {
-        var all = api.Store.All();
-        var uids = all.Select(e => e.Object.Str("metadata", "uid")).ToHashSet();
         foreach (var (kind, dependent) in DependentsOf(ownerUid))
         {
-            var otherOwnerAlive = dependent.At("metadata", "ownerReferences").Objects().Any(r => r.Str("uid") != ownerUid && uids.Contains(r.Str("uid")));
+            var otherOwnerAlive = dependent.At("metadata", "ownerReferences").Objects()
+                .Any(r => r.Str("uid") is { } other && other != ownerUid && FindByUid(other) is not null);
             if (!otherOwnerAlive)
             {
                 TryDelete(kind, dependent);

@@ -10,9 +10,16 @@ public sealed partial class LabelSelector
 {
     private readonly List<Func<IReadOnlyDictionary<string, string>, bool>> _requirements;
 
-    private LabelSelector(List<Func<IReadOnlyDictionary<string, string>, bool>> requirements) => _requirements = requirements;
+    private LabelSelector(List<Func<IReadOnlyDictionary<string, string>, bool>> requirements, Dictionary<string, string> equalities)
+    {
+        _requirements = requirements;
+        Equalities = equalities;
+    }
 
-    public static LabelSelector Everything { get; } = new([]);
+    public static LabelSelector Everything { get; } = new([], []);
+
+    /// <summary>The <c>k=v</c> requirements: every match carries these labels, so the store can look them up in its index.</summary>
+    public IReadOnlyDictionary<string, string> Equalities { get; }
 
     public bool Matches(IReadOnlyDictionary<string, string> labels) => _requirements.All(r => r(labels));
 
@@ -24,17 +31,20 @@ public sealed partial class LabelSelector
         }
 
         var requirements = new List<Func<IReadOnlyDictionary<string, string>, bool>>();
+        var equalities = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var part in SplitTopLevel(text))
         {
-            requirements.Add(ParseRequirement(part.Trim(), text));
+            requirements.Add(ParseRequirement(part.Trim(), text, equalities));
         }
 
-        return new LabelSelector(requirements);
+        return new LabelSelector(requirements, equalities);
     }
 
     /// <summary>Builds a selector from a <c>matchLabels</c>/<c>matchExpressions</c> object (Deployment, Service).</summary>
     public static LabelSelector FromMatchLabels(IReadOnlyDictionary<string, string> matchLabels) =>
-        new(matchLabels.Select(kv => (Func<IReadOnlyDictionary<string, string>, bool>)(l => l.TryGetValue(kv.Key, out var v) && v == kv.Value)).ToList());
+        new(
+            matchLabels.Select(kv => (Func<IReadOnlyDictionary<string, string>, bool>)(l => l.TryGetValue(kv.Key, out var v) && v == kv.Value)).ToList(),
+            matchLabels.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
 
     private static IEnumerable<string> SplitTopLevel(string text)
     {
@@ -60,7 +70,7 @@ public sealed partial class LabelSelector
         yield return text[start..];
     }
 
-    private static Func<IReadOnlyDictionary<string, string>, bool> ParseRequirement(string part, string whole)
+    private static Func<IReadOnlyDictionary<string, string>, bool> ParseRequirement(string part, string whole, Dictionary<string, string> equalities)
     {
         if (part.Length == 0)
         {
@@ -87,9 +97,14 @@ public sealed partial class LabelSelector
         {
             var key = ValidKey(eq.Groups["key"].Value.Trim(), whole);
             var value = ValidValue(eq.Groups["value"].Value.Trim(), whole);
-            return eq.Groups["op"].Value == "!="
-                ? l => !l.TryGetValue(key, out var v) || v != value
-                : l => l.TryGetValue(key, out var v) && v == value;
+            if (eq.Groups["op"].Value == "!=")
+            {
+                return l => !l.TryGetValue(key, out var v) || v != value;
+            }
+
+            // A second k=v with another value matches nothing; the index lookup keeps the first, Matches rules it out.
+            equalities.TryAdd(key, value);
+            return l => l.TryGetValue(key, out var v) && v == value;
         }
 
         if (part.StartsWith('!'))

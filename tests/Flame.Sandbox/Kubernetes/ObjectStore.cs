@@ -14,6 +14,7 @@ public sealed class ObjectStore(int historyCapacity)
 {
     private readonly Lock _gate = new();
     private readonly SortedDictionary<string, (ResourceKind Kind, JsonObject Object)> _objects = new(StringComparer.Ordinal);
+    private readonly StoreIndexes _indexes = new();
     private readonly LinkedList<WatchEvent> _history = new();
     private readonly List<Channel<WatchEvent>> _subscribers = [];
     private long _revision = 1;
@@ -52,23 +53,62 @@ public sealed class ObjectStore(int historyCapacity)
         }
     }
 
-    public (List<JsonObject> Items, long Revision) List(ResourceKind kind, string? ns)
+    /// <summary>
+    /// Objects of one kind, in key order, cloned; with <paramref name="match"/> only those it accepts, tested before
+    /// cloning. Objects must carry every label of <paramref name="labels"/>: those are looked up in the label index,
+    /// so a label-selected list of one analysis' objects neither visits nor copies every object of the kind.
+    /// </summary>
+    public (List<JsonObject> Items, long Revision) List(ResourceKind kind, string? ns, Func<JsonObject, bool>? match = null, IReadOnlyDictionary<string, string>? labels = null)
     {
         lock (_gate)
         {
-            return (Scan(kind, ns).Select(o => o.CloneObject()).ToList(), _revision);
+            var candidates = labels is { Count: > 0 } ? WithLabels(kind, ns, labels) : Scan(kind, ns);
+            return (candidates.Where(o => match is null || match(o)).Select(o => o.CloneObject()).ToList(), _revision);
         }
     }
 
     /// <summary>
-    /// The first object matching <paramref name="match"/>, cloned; the scan itself clones nothing (the service
-    /// proxy looks up an endpoint per request, which must not cost a copy of every pod).
+    /// The first object (in key order) of <paramref name="kind"/> carrying every label of <paramref name="selector"/>
+    /// and matching <paramref name="match"/>, cloned. The service proxy looks up an endpoint per request: only the
+    /// objects with the selected labels are visited, and nothing is copied but the answer.
     /// </summary>
-    public JsonObject? FindFirst(ResourceKind kind, string? ns, Func<JsonObject, bool> match)
+    public JsonObject? FindFirst(ResourceKind kind, string? ns, IReadOnlyDictionary<string, string> selector, Func<JsonObject, bool> match)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        lock (_gate)
+        {
+            return WithLabels(kind, ns, selector).FirstOrDefault(match)?.CloneObject();
+        }
+    }
+
+    private IEnumerable<JsonObject> WithLabels(ResourceKind kind, string? ns, IReadOnlyDictionary<string, string> labels)
+    {
+        var prefix = $"{kind.Plural}/{ns}/";
+        return _indexes.KeysWithLabels(kind, labels)
+            .Where(key => ns is null || key.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(key => _objects[key].Object);
+    }
+
+    /// <summary>The object with the given uid, of any kind, cloned.</summary>
+    public (ResourceKind Kind, JsonObject Object)? FindByUid(string uid)
     {
         lock (_gate)
         {
-            return Scan(kind, ns).FirstOrDefault(match)?.CloneObject();
+            return _indexes.KeyOfUid(uid) is { } key && _objects.TryGetValue(key, out var entry)
+                ? (entry.Kind, entry.Object.CloneObject())
+                : null;
+        }
+    }
+
+    /// <summary>Objects with an ownerReference to <paramref name="ownerUid"/>, in key order, cloned.</summary>
+    public List<(ResourceKind Kind, JsonObject Object)> DependentsOf(string ownerUid)
+    {
+        lock (_gate)
+        {
+            return _indexes.KeysOwnedBy(ownerUid).Order(StringComparer.Ordinal)
+                .Select(key => _objects[key])
+                .Select(e => (e.Kind, e.Object.CloneObject()))
+                .ToList();
         }
     }
 
@@ -81,10 +121,17 @@ public sealed class ObjectStore(int historyCapacity)
         }
     }
 
-    private IEnumerable<JsonObject> Scan(ResourceKind kind, string? ns)
+    private IEnumerable<JsonObject> Scan(ResourceKind kind, string? ns) => _indexes.OfKind(kind, ns);
+
+    private void Put(string key, ResourceKind kind, JsonObject obj)
     {
-        var prefix = ns is null ? $"{kind.Plural}/" : $"{kind.Plural}/{ns}/";
-        return _objects.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(e => e.Value.Object);
+        if (_objects.TryGetValue(key, out var previous))
+        {
+            _indexes.Remove(key, previous.Kind, previous.Object);
+        }
+
+        _objects[key] = (kind, obj);
+        _indexes.Add(key, kind, obj);
     }
 
     public JsonObject Create(ResourceKind kind, JsonObject obj)
@@ -100,7 +147,7 @@ public sealed class ObjectStore(int historyCapacity)
             }
 
             var stored = Stamp(obj);
-            _objects[key] = (kind, stored);
+            Put(key, kind, stored);
             Publish(new WatchEvent("ADDED", kind, stored.CloneObject(), null, _revision));
             return stored.CloneObject();
         }
@@ -127,7 +174,7 @@ public sealed class ObjectStore(int historyCapacity)
             }
 
             var stored = Stamp(next);
-            _objects[key] = (kind, stored);
+            Put(key, kind, stored);
             Publish(new WatchEvent("MODIFIED", kind, stored.CloneObject(), entry.Object, _revision));
             return stored.CloneObject();
         }
@@ -145,6 +192,7 @@ public sealed class ObjectStore(int historyCapacity)
             }
 
             _objects.Remove(key);
+            _indexes.Remove(key, entry.Kind, entry.Object);
             var final = Stamp(entry.Object.CloneObject());
             Publish(new WatchEvent("DELETED", kind, final.CloneObject(), entry.Object, _revision));
             return final;

@@ -12,6 +12,9 @@ namespace Flame.Sandbox.Kubernetes;
 /// </summary>
 public sealed class ServiceProxy(KubernetesRuntime runtime)
 {
+    /// <summary>nginx's <c>proxy_read_timeout</c> (its default): how long nginx waits for an analysis that hangs.</summary>
+    private static readonly TimeSpan NginxReadTimeout = TimeSpan.FromSeconds(60);
+
     public async Task HandleAsync(HttpContext context, ApiPath api, CancellationToken ct)
     {
         var (serviceName, port) = SplitNamePort(api.Name!);
@@ -57,11 +60,10 @@ public sealed class ServiceProxy(KubernetesRuntime runtime)
             return null;
         }
 
-        return runtime.Api.Store.FindFirst(ResourceCatalog.Pods, ns, p =>
+        return runtime.Api.Store.FindFirst(ResourceCatalog.Pods, ns, selector, p =>
             p.Str("metadata", "deletionTimestamp") is null
             && p.Str("status", "phase") == "Running"
-            && p.At("status", "conditions").Objects().Any(c => c.Str("type") == "Ready" && c.Str("status") == "True")
-            && selector.All(kv => p.Str("metadata", "labels", kv.Key) == kv.Value));
+            && p.At("status", "conditions").Objects().Any(c => c.Str("type") == "Ready" && c.Str("status") == "True"));
     }
 
     private AnalysisApp? AppOf(JsonObject pod) =>
@@ -94,8 +96,21 @@ public sealed class ServiceProxy(KubernetesRuntime runtime)
         await NginxErrorAsync(context, 403, "Forbidden", ct);
     }
 
-    private static async Task AnalysisAsync(HttpContext context, AnalysisApp? app, JsonObject endpoint, string path, JsonNode? body, CancellationToken ct, bool viaNginx = false)
+    private async Task AnalysisAsync(HttpContext context, AnalysisApp? app, JsonObject endpoint, string path, JsonNode? body, CancellationToken ct, bool viaNginx = false)
     {
+        if (app is { Listening: true, Hung: true })
+        {
+            // Holds the request until the caller gives up (the request is aborted) or nginx's read timeout.
+            await runtime.Clock.Delay(NginxReadTimeout, ct);
+            if (viaNginx)
+            {
+                await NginxErrorAsync(context, 504, "Gateway Time-out", ct);
+                return;
+            }
+
+            throw new ApiException(503, "ServiceUnavailable", $"error trying to reach service: read tcp {endpoint.Str("status", "podIP")}:8000: i/o timeout");
+        }
+
         if (app is null || !app.Listening)
         {
             if (viaNginx)

@@ -23,6 +23,9 @@ public sealed class AnalysisApp(TimeProvider time, string? token)
     /// <summary>False while the SDK is still initialising (slow start): the port refuses connections.</summary>
     public bool Listening { get; set; }
 
+    /// <summary>True when the API accepts connections but never answers (scenario <c>hang</c>).</summary>
+    public bool Hung { get; set; }
+
     public IReadOnlyList<JsonObject> PartnerStatusCalls
     {
         get

@@ -58,6 +58,12 @@ public static class ContainerBehaviour
                 await Report("warn", "analysis is stuck: cannot reach the message broker", "stuck", null);
                 await Task.Delay(Timeout.Infinite, ct);
                 break;
+            case "hang":
+                // Accepts connections but never answers (a deadlocked SDK): a caller waits for its own timeout.
+                app.Listening = true;
+                app.Hung = true;
+                await Task.Delay(Timeout.Infinite, ct);
+                break;
             case "fails":
                 app.Listening = true;
                 await clock.Delay(scenario.Runtime, ct);

@@ -6,7 +6,7 @@ namespace Flame.Sandbox.Scenarios;
 
 /// <summary>
 /// What a simulated container does, chosen by its image reference. The repository's last two path segments
-/// are <c>sim/&lt;scenario&gt;</c> (<c>ok</c>, <c>stuck</c>, <c>slow-start</c>, <c>crashloop</c>, <c>oom</c>,
+/// are <c>sim/&lt;scenario&gt;</c> (<c>ok</c>, <c>stuck</c>, <c>slow-start</c>, <c>hang</c>, <c>crashloop</c>, <c>oom</c>,
 /// <c>pull-error</c>, <c>unschedulable</c>, <c>fails</c>); any registry host and project may come before them.
 /// Any other image is a long-running service (e.g. nginx). Parameters (<c>runtime</c>, <c>progress</c>,
 /// <c>delay</c>) come from either
@@ -22,7 +22,7 @@ namespace Flame.Sandbox.Scenarios;
 /// </summary>
 public sealed record Scenario(string Name, TimeSpan Runtime, int ProgressSteps, TimeSpan StartDelay, IReadOnlyDictionary<string, string> Parameters)
 {
-    public static readonly string[] Known = ["ok", "stuck", "slow-start", "crashloop", "oom", "pull-error", "unschedulable", "fails"];
+    public static readonly string[] Known = ["ok", "stuck", "slow-start", "hang", "crashloop", "oom", "pull-error", "unschedulable", "fails"];
 
     private static readonly Scenario Service = new("service", TimeSpan.Zero, 0, TimeSpan.Zero, new Dictionary<string, string>());
 
