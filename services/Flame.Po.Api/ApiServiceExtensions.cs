@@ -29,12 +29,14 @@ public static class ApiServiceExtensions
         services.AddHostedApp(AppIds.Api);
         services.AddSettings<KeycloakSettings>(builder.Configuration);
         services.AddSettings<ApiSettings>(builder.Configuration);
+        services.AddSettings<EventStreamSettings>(builder.Configuration);
         services.AddSingleton<ApiJwtEvents>();
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, KeycloakJwtOptions>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddApiPolicies();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddScoped<LifecycleGateway>();
+        services.AddAnalysisEventStream();
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<ApiSettings>>((o, settings) =>
             o.AddPolicy(CorsPolicy, p => p.WithOrigins([.. settings.Value.CorsOriginList]).AllowCredentials().AllowAnyMethod().AllowAnyHeader()));
@@ -58,6 +60,8 @@ public static class ApiServiceExtensions
     public static IEndpointRouteBuilder MapApiService(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapAnalysesApi();
+        endpoints.MapPodLogsApi();
+        endpoints.MapEventsApi();
         return endpoints;
     }
 }
