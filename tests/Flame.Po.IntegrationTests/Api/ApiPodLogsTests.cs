@@ -197,7 +197,7 @@ public sealed class ApiPodLogsTests(ApiFixture f) : IClassFixture<ApiFixture>
         var running = await f.GetJsonAsync($"/po/history/{f.Victim}");
         using var unknown = await f.SendAsync(HttpMethod.Get, $"/po/history/{Guid.NewGuid()}", Token);
 
-        running.GetRawText().Should().Be($$"""{"analysis":{"{{f.Victim}}":[]},"nginx":{"{{f.Victim}}":[]}}""");
+        running.GetRawText().Should().Be($$$"""{"analysis":{"{{{f.Victim}}}":[]},"nginx":{"{{{f.Victim}}}":[]}}""");
         await ApiFixture.ShouldBeProblemAsync(unknown, 404);
     }
 
