@@ -1,5 +1,8 @@
 using System.Text.Json;
+using Flame.Po.Core;
 using Flame.Po.Core.Analyses;
+using Flame.Po.Dapr.Invocation;
+using Flame.Po.Dapr.State;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Archive;
 using Flame.Po.Lifecycle.Workloads;
@@ -199,6 +202,32 @@ public sealed class ApiPodLogsTests(ApiFixture f) : IClassFixture<ApiFixture>
 
         running.GetRawText().Should().Be($$$"""{"analysis":{"{{{f.Victim}}}":[]},"nginx":{"{{{f.Victim}}}":[]}}""");
         await ApiFixture.ShouldBeProblemAsync(unknown, 404);
+    }
+
+    [Theory]
+    [InlineData("analyses/history")]
+    [InlineData("analyses/logs")]
+    [InlineData("analyses/pods")]
+    public async Task The_lifecycle_methods_check_the_selection_themselves(string method)
+    {
+        // Through Dapr another app could invoke these methods: they do not rely on the Api's validation.
+        var invoker = f.H.Host.Services.GetRequiredService<IServiceInvoker>();
+        var bodies = new object[]
+        {
+            new { analysis_ids = new[] { f.Victim.ToUpperInvariant() } },
+            new { analysis_ids = new[] { "all" } },
+            new { analysis_ids = new[] { f.Victim, f.Victim } },
+        };
+
+        foreach (var body in bodies)
+        {
+            var response = await invoker.InvokeAsync(AppIds.Lifecycle, new InvocationRequest(HttpMethod.Post, method, StateJson.ToElement(body)), CancellationToken.None);
+
+            response.StatusCode.Should().Be(422, $"{method} {JsonSerializer.Serialize(body)}");
+        }
+
+        var all = await invoker.InvokeAsync(AppIds.Lifecycle, new InvocationRequest(HttpMethod.Post, method, StateJson.ToElement(new { analysis_ids = (string[]?)null })), CancellationToken.None);
+        all.StatusCode.Should().Be(200);
     }
 
     private void Write(string app, params string[] lines)
