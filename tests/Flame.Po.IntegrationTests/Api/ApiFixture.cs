@@ -31,8 +31,11 @@ public sealed class ApiFixture : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync()
     {
-        // A short keep-alive so that event-stream tests see keep-alive comments without waiting 15 s.
-        H = await LifecycleHarness.StartAsync(new Dictionary<string, string?> { ["EVENTS_KEEPALIVE"] = "0.5" }, timeScale: 0.05);
+        // A short keep-alive so that event-stream tests see keep-alive comments without waiting 15 s. The orphan
+        // grace is longer than the harness' 1 s: on a loaded machine a create may take over a second between
+        // writing the analysis' Secrets and its record, and a tick in between would sweep the Secrets as orphans
+        // (the analysis then fails with "Secret is missing"). Api tests do not test the sweep.
+        H = await LifecycleHarness.StartAsync(new Dictionary<string, string?> { ["EVENTS_KEEPALIVE"] = "0.5", ["ORPHAN_GRACE"] = "15" }, timeScale: 0.05);
 
         Victim = Guid.NewGuid().ToString();
         using var created = await SendAsync(HttpMethod.Post, "/po/", H.Sandbox.Tokens.Management(), CreateBody(Victim));
