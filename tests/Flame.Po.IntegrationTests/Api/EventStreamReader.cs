@@ -94,7 +94,6 @@ public sealed class EventStreamReader : IAsyncDisposable
     /// <summary>Reads until a comment equal to <paramref name="comment"/> arrives.</summary>
     public async Task WaitForCommentAsync(string comment, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
         using var cts = new CancellationTokenSource(timeout);
         while (!Comments.Contains(comment))
         {
