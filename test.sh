@@ -12,6 +12,8 @@ ensure_postgres_installed || { echo "0 passed, 1 failed"; exit 1; }
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx || { echo "0 passed, 1 failed"; exit 1; }
 command -v unshare >/dev/null || apt_install util-linux || { echo "0 passed, 1 failed"; exit 1; }
 command -v npm >/dev/null || apt_install nodejs npm || { echo "0 passed, 1 failed"; exit 1; }
+# Headless Chromium renders Swagger UI and ReDoc in the docs tests (Debian's package; binary `chromium`).
+command -v chromium >/dev/null || apt_install chromium || { echo "0 passed, 1 failed"; exit 1; }
 # kubectl as an independent client of the sandbox (Debian's kubernetes-client package provides it).
 command -v kubectl >/dev/null || apt_install kubectl || apt_install kubernetes-client || { echo "0 passed, 1 failed"; exit 1; }
 if [ ! -d scripts/k8s-validator/node_modules ]; then

@@ -30,6 +30,7 @@ public static class ApiServiceExtensions
         services.AddHostedApp(AppIds.Api);
         services.AddSettings<KeycloakSettings>(builder.Configuration);
         services.AddSettings<ApiSettings>(builder.Configuration);
+        services.AddSettings<EventStreamSettings>(builder.Configuration);
         services.AddSingleton<ApiJwtEvents>();
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, KeycloakJwtOptions>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
@@ -37,6 +38,7 @@ public static class ApiServiceExtensions
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddScoped<LifecycleGateway>();
         services.AddScoped<LoggingGateway>();
+        services.AddAnalysisEventStream();
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<ApiSettings>>((o, settings) =>
             o.AddPolicy(CorsPolicy, p => p.WithOrigins([.. settings.Value.CorsOriginList]).AllowCredentials().AllowAnyMethod().AllowAnyHeader()));
@@ -61,6 +63,8 @@ public static class ApiServiceExtensions
     {
         endpoints.MapAnalysesApi();
         endpoints.MapStreamLogsApi();
+        endpoints.MapPodLogsApi();
+        endpoints.MapEventsApi();
         return endpoints;
     }
 }

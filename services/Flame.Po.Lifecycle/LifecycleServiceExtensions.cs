@@ -45,6 +45,9 @@ public static class LifecycleServiceExtensions
         services.AddSingleton<AnalysisReconciler>();
         services.AddSingleton<AnalysisCommands>();
         services.AddSingleton<AnalysisQueries>();
+        services.AddSingleton<HistoryQueries>();
+        services.AddSingleton<LiveLogQueries>();
+        services.AddSingleton<PodQueries>();
         services.AddSingleton<CleanupCommands>();
         services.AddSingleton<ReconcileRequests>();
         services.AddHostedService<ReconcileRequestWorker>();

@@ -108,6 +108,25 @@ public sealed class SandboxServer : IAsyncDisposable
         return null;
     }
 
+    /// <summary>
+    /// Writes <paramref name="line"/> to the current log of every running container of the pods labelled
+    /// <c>app=<paramref name="app"/></c>, as the program inside would; returns how many containers got it.
+    /// </summary>
+    public int WriteContainerLog(string app, string line)
+    {
+        var written = 0;
+        foreach (var pod in Objects.List("pods", Namespace, $"app={app}"))
+        {
+            foreach (var container in _kubelet.Find(pod.Str("metadata", "uid")!)?.Containers ?? [])
+            {
+                container.Log.Append(DateTimeOffset.UtcNow, line);
+                written++;
+            }
+        }
+
+        return written;
+    }
+
     private sealed record SandboxParts(FaultInjector Faults, RequestCounters Counters, SandboxObjects Objects, HubState Hub, string Token);
 
     public static async Task<SandboxServer> StartAsync(SandboxOptions options, CancellationToken ct = default)

@@ -22,6 +22,9 @@ public sealed class LifecycleGateway(IServiceInvoker invoker, ILogger<LifecycleG
     private const string DeletePath = "analyses/delete";
     private const string StatusPath = "analyses/status";
     private const string CleanupPath = "analyses/cleanup";
+    private const string HistoryPath = "analyses/history";
+    private const string LogsPath = "analyses/logs";
+    private const string PodsPath = "analyses/pods";
 
     public Task<Results<Ok<Dictionary<string, string?>>, ProblemHttpResult>> CreateAsync(CreateAnalysisRequest request, CancellationToken ct) =>
         InvokeAsync<Dictionary<string, string?>>(CreatePath, request, ct);
@@ -37,4 +40,13 @@ public sealed class LifecycleGateway(IServiceInvoker invoker, ILogger<LifecycleG
 
     public Task<Results<Ok<Dictionary<string, LifecycleStatusView>>, ProblemHttpResult>> StatusAsync(AnalysisSelection selection, CancellationToken ct) =>
         InvokeAsync<Dictionary<string, LifecycleStatusView>>(StatusPath, selection, ct);
+
+    public Task<Results<Ok<PodLogsResponse>, ProblemHttpResult>> HistoryAsync(AnalysisSelection selection, CancellationToken ct) =>
+        InvokeAsync<PodLogsResponse>(HistoryPath, selection, ct);
+
+    public Task<Results<Ok<PodLogsResponse>, ProblemHttpResult>> LogsAsync(AnalysisSelection selection, CancellationToken ct) =>
+        InvokeAsync<PodLogsResponse>(LogsPath, selection, ct);
+
+    public Task<Results<Ok<Dictionary<string, List<string>>>, ProblemHttpResult>> PodsAsync(AnalysisSelection selection, CancellationToken ct) =>
+        InvokeAsync<Dictionary<string, List<string>>>(PodsPath, selection, ct);
 }

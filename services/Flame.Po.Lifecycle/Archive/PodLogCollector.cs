@@ -1,6 +1,7 @@
 using Flame.Po.Kubernetes.Client;
 using Flame.Po.Kubernetes.Models;
 using Flame.Po.Lifecycle.Workloads;
+using Polly.Timeout;
 
 namespace Flame.Po.Lifecycle.Archive;
 
@@ -23,37 +24,60 @@ public static class PodLogCollector
         return new LogSnapshot { Analysis = analysis, Nginx = nginx, Errors = errors };
     }
 
+    /// <summary>
+    /// Live logs of already listed pods: only the container named <paramref name="container"/> (a pod may carry
+    /// sidecars), its previous attempt first when it restarted. Unlike an archive snapshot, which is retried on
+    /// the next tick, a live read is answered now: a pod whose log cannot be fetched for any reason — API error,
+    /// broken connection, timeout — is noted in <paramref name="errors"/> and skipped.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ReadLiveAsync(
+        KubernetesClient client, IEnumerable<Pod> pods, string container, List<string> errors, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(pods);
+        var logs = new List<string>();
+        await ReadPodsAsync(client, pods, container, tolerateTransportErrors: true, logs, errors, cancellationToken);
+        return logs;
+    }
+
     private static async Task<List<string>> CollectAppAsync(KubernetesClient client, string app, List<string> errors, CancellationToken cancellationToken)
     {
         var pods = await client.Pods().ListAllAsync(new ListOptions { LabelSelector = $"{WorkloadLabels.App}={app}" }, cancellationToken);
         var logs = new List<string>();
-        foreach (var pod in pods.Items.OrderBy(p => p.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue))
-        {
-            foreach (var container in pod.Status?.ContainerStatuses ?? [])
-            {
-                if (container.RestartCount > 0 || container.LastState?.Terminated is not null)
-                {
-                    await ReadAsync(client, pod, container.Name, previous: true, logs, errors, cancellationToken);
-                }
-
-                if (container.State?.Waiting is null)
-                {
-                    await ReadAsync(client, pod, container.Name, previous: false, logs, errors, cancellationToken);
-                }
-            }
-        }
-
+        await ReadPodsAsync(client, pods.Items, container: null, tolerateTransportErrors: false, logs, errors, cancellationToken);
         return logs;
     }
 
-    private static async Task ReadAsync(KubernetesClient client, Pod pod, string container, bool previous, List<string> logs, List<string> errors, CancellationToken cancellationToken)
+    private static async Task ReadPodsAsync(
+        KubernetesClient client, IEnumerable<Pod> pods, string? container, bool tolerateTransportErrors, List<string> logs, List<string> errors, CancellationToken cancellationToken)
+    {
+        foreach (var pod in pods.OrderBy(p => p.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal))
+        {
+            foreach (var status in (pod.Status?.ContainerStatuses ?? []).Where(s => container is null || s.Name == container))
+            {
+                if (status.RestartCount > 0 || status.LastState?.Terminated is not null)
+                {
+                    await ReadAsync(client, pod, status.Name, previous: true, tolerateTransportErrors, logs, errors, cancellationToken);
+                }
+
+                if (status.State?.Waiting is null)
+                {
+                    await ReadAsync(client, pod, status.Name, previous: false, tolerateTransportErrors, logs, errors, cancellationToken);
+                }
+            }
+        }
+    }
+
+    private static async Task ReadAsync(
+        KubernetesClient client, Pod pod, string container, bool previous, bool tolerateTransportErrors, List<string> logs, List<string> errors, CancellationToken cancellationToken)
     {
         var name = pod.Metadata.Name ?? "";
         try
         {
             logs.Add(await client.Pods().ReadLogAsync(name, new PodLogOptions { Container = container, Previous = previous, LimitBytes = MaxBytesPerLog }, cancellationToken));
         }
-        catch (KubernetesApiException error)
+        catch (Exception error) when (error is KubernetesApiException
+            || (tolerateTransportErrors && error is HttpRequestException or IOException or TimeoutRejectedException))
         {
             errors.Add($"{name}/{container}{(previous ? " (previous)" : "")}: {error.Message}");
         }

@@ -1,10 +1,13 @@
 using Flame.Po.Core;
+using Flame.Po.Core.Analyses;
 using Flame.Po.Dapr;
 using Flame.Po.Dapr.Invocation;
 using Flame.Po.Dapr.State;
 using Flame.Po.Kubernetes.Client;
 using Flame.Po.Lifecycle.Cluster;
+using Flame.Po.Persistence;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Flame.Po.Lifecycle.Commands;
 
@@ -19,6 +22,9 @@ public static class LifecycleInvocations
     public const string Delete = "analyses/delete";
     public const string Status = "analyses/status";
     public const string Cleanup = "analyses/cleanup";
+    public const string History = "analyses/history";
+    public const string Logs = "analyses/logs";
+    public const string Pods = "analyses/pods";
 
     public static void Register(IServiceCollection services)
     {
@@ -36,7 +42,43 @@ public static class LifecycleInvocations
             var id = selection.AnalysisIds is [var single] ? single : null;
             return InvocationResponse.Ok(await sp.GetRequiredService<AnalysisQueries>().StatusesAsync(id, ct));
         });
+        services.AddInvocationMethod(AppIds.Lifecycle, HttpMethod.Post, History, (sp, request, ct) =>
+            Query(request, id => sp.GetRequiredService<HistoryQueries>().HistoryAsync(id, ct)));
+        services.AddInvocationMethod(AppIds.Lifecycle, HttpMethod.Post, Logs, (sp, request, ct) =>
+            Query(request, id => sp.GetRequiredService<LiveLogQueries>().LogsAsync(id, ct)));
+        services.AddInvocationMethod(AppIds.Lifecycle, HttpMethod.Post, Pods, (sp, request, ct) =>
+            Query(request, id => sp.GetRequiredService<PodQueries>().PodsAsync(id, ct)));
     }
+
+    /// <summary>
+    /// A read for all analyses (no id) or one: an unknown analysis is a 404, a dependency outage — the cluster, the
+    /// state store or the archive's database — a 503. The id is checked again here: this method may be invoked
+    /// through Dapr by a caller other than the Api.
+    /// </summary>
+    private static async Task<InvocationResponse> Query<T>(InvocationRequest request, Func<string?, Task<T?>> query)
+        where T : class
+    {
+        var ids = request.GetBody<AnalysisSelection>().AnalysisIds;
+        if (ids is { Count: > 1 } || (ids is [var given] && (!AnalysisIds.TryNormalize(given, out var normalized) || normalized != given)))
+        {
+            return ToResponse(CommandOutcome.Failed(CommandOutcomeKind.Invalid, "analysis_ids must be null or hold one lower-case analysis id."));
+        }
+
+        var id = ids is [var single] ? single : null;
+        try
+        {
+            return await query(id) is { } result
+                ? InvocationResponse.Ok(result)
+                : ToResponse(CommandOutcome.Failed(CommandOutcomeKind.NotFound, $"Analysis {id} is not known to this node."));
+        }
+        catch (Exception error) when (error is ClusterUnavailableException or KubernetesApiException or HttpRequestException or StateStoreUnavailableException or NpgsqlException)
+        {
+            return ToResponse(CommandOutcome.Failed(CommandOutcomeKind.Unavailable, $"A dependency of the lifecycle is unavailable: {Describe(error)}"));
+        }
+    }
+
+    /// <summary>Database errors are described without their connection details.</summary>
+    private static string Describe(Exception error) => error is NpgsqlException ? DatabaseErrors.Describe(error) : error.Message;
 
     private static async Task<InvocationResponse> Run(Func<Task<CommandOutcome>> command)
     {

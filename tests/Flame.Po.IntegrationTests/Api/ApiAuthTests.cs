@@ -120,6 +120,13 @@ public sealed class ApiAuthTests(ApiFixture f) : IClassFixture<ApiFixture>
         yield return (HttpMethod.Delete, "/po/delete", null);
         yield return (HttpMethod.Put, $"/po/stop/{Guid.NewGuid()}", null);
         yield return (HttpMethod.Delete, $"/po/delete/{Guid.NewGuid()}", null);
+        yield return (HttpMethod.Get, "/po/history", null);
+        yield return (HttpMethod.Get, $"/po/history/{fresh}", null);
+        yield return (HttpMethod.Get, "/po/logs", null);
+        yield return (HttpMethod.Get, $"/po/logs/{fresh}", null);
+        yield return (HttpMethod.Get, "/po/pods", null);
+        yield return (HttpMethod.Get, $"/po/pods/{fresh}", null);
+        yield return (HttpMethod.Get, "/po/events", null);
     }
 
     private string? Authorization(string kind)

@@ -119,10 +119,17 @@ public sealed class ApiBadInputTests(ApiFixture f) : IClassFixture<ApiFixture>
         (await f.RecordAsync(FreshId)).Should().BeNull();
     }
 
+    private static readonly (HttpMethod Method, string Route)[] SingleIdRoutes =
+    [
+        (HttpMethod.Get, "status"), (HttpMethod.Put, "stop"), (HttpMethod.Delete, "delete"),
+        (HttpMethod.Get, "history"), (HttpMethod.Get, "logs"), (HttpMethod.Get, "pods"),
+    ];
+
     public static TheoryData<string> BadIds() =>
     [
         "all", "ALL", "not-a-uuid", "12345", "0d9f8e7c6b5a4c3d9e2f1a0b9c8d7e6f", "{0d9f8e7c-6b5a-4c3d-9e2f-1a0b9c8d7e6f}",
         "0d9f8e7c-6b5a-4c3d-9e2f-1a0b9c8d7e6f0", "..%2F..%2Fetc", "%27%20OR%201%3D1", "a%0Ab", new string('a', 300),
+        "%22%3B%20drop%20table%20archive%3B%20--", "%24%7Bjndi%3Aldap%3A%2F%2Fx%7D", "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
     ];
 
     [Theory]
@@ -132,7 +139,7 @@ public sealed class ApiBadInputTests(ApiFixture f) : IClassFixture<ApiFixture>
         var token = f.H.Sandbox.Tokens.Management();
         var before = await f.StateAsync();
 
-        foreach (var (method, route) in new[] { (HttpMethod.Get, "status"), (HttpMethod.Put, "stop"), (HttpMethod.Delete, "delete") })
+        foreach (var (method, route) in SingleIdRoutes)
         {
             using var response = await f.SendAsync(method, $"/po/{route}/{id}", token);
 
@@ -148,5 +155,20 @@ public sealed class ApiBadInputTests(ApiFixture f) : IClassFixture<ApiFixture>
 
         (await f.StateAsync()).Should().Be(before);
         (await f.RecordAsync(f.Victim))!.Desired.Should().Be(DesiredState.Running);
+    }
+
+    [Fact]
+    public async Task Upper_case_ids_are_normalised_on_the_read_routes()
+    {
+        var token = f.H.Sandbox.Tokens.Management();
+
+        foreach (var route in new[] { "status", "history", "logs", "pods" })
+        {
+            using var response = await f.SendAsync(HttpMethod.Get, $"/po/{route}/{f.Victim.ToUpperInvariant()}", token);
+
+            var text = await response.Content.ReadAsStringAsync();
+            response.StatusCode.Should().Be(HttpStatusCode.OK, $"{route}: {text}");
+            text.Should().Contain($"\"{f.Victim}\"").And.NotContain(f.Victim.ToUpperInvariant(), route);
+        }
     }
 }

@@ -31,7 +31,11 @@ public sealed class ApiFixture : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync()
     {
-        H = await LifecycleHarness.StartAsync(timeScale: 0.05);
+        // A short keep-alive so that event-stream tests see keep-alive comments without waiting 15 s. The orphan
+        // grace is longer than the harness' 1 s: on a loaded machine a create may take over a second between
+        // writing the analysis' Secrets and its record, and a tick in between would sweep the Secrets as orphans
+        // (the analysis then fails with "Secret is missing"). Api tests do not test the sweep.
+        H = await LifecycleHarness.StartAsync(new Dictionary<string, string?> { ["EVENTS_KEEPALIVE"] = "0.5", ["ORPHAN_GRACE"] = "15" }, timeScale: 0.05);
 
         Victim = Guid.NewGuid().ToString();
         using var created = await SendAsync(HttpMethod.Post, "/po/", H.Sandbox.Tokens.Management(), CreateBody(Victim));
@@ -96,6 +100,27 @@ public sealed class ApiFixture : IAsyncLifetime, IAsyncDisposable
             .Concat(H.Sandbox.Objects.List("secrets", H.Sandbox.Namespace, null).Select(o => "secret " + o["metadata"]?["name"]).Order(StringComparer.Ordinal))
             .Concat(H.Sandbox.Keycloak.Clients.Select(c => "client " + c.ClientId));
         return string.Join('\n', lines);
+    }
+
+    /// <summary>Creates an analysis over HTTP and waits until it executes.</summary>
+    public async Task<string> CreateExecutingAsync(string image = Image)
+    {
+        var id = Guid.NewGuid().ToString();
+        using var created = await SendAsync(HttpMethod.Post, "/po/", H.Sandbox.Tokens.Management(), CreateBody(id, image));
+        created.EnsureSuccessStatusCode();
+        var record = await H.WaitForAsync(id, r => r.Status == AnalysisStatus.Executing || AnalysisStatus.IsTerminal(r.Status));
+        record.Status.Should().Be(AnalysisStatus.Executing, record.Reason);
+        return id;
+    }
+
+    /// <summary>GET with a management token; asserts 200 and returns the JSON body.</summary>
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, H.Sandbox.Tokens.Management());
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.OK, text);
+        response.Content.Headers.ContentType?.MediaType.Should().Be("application/json");
+        return JsonDocument.Parse(text).RootElement.Clone();
     }
 
     public async Task<AnalysisRecord?> RecordAsync(string analysisId) => (await H.Repository.GetAsync(analysisId, CancellationToken.None))?.Record;

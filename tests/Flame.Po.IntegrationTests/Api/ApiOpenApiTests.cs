@@ -19,6 +19,7 @@ public sealed class ApiOpenApiTests(ApiFixture f) : IClassFixture<ApiFixture>
         paths.EnumerateObject().Select(p => p.Name).Should().Contain(
         [
             "/po/", "/po/status", "/po/status/{analysis_id}", "/po/stop", "/po/stop/{analysis_id}", "/po/delete", "/po/delete/{analysis_id}", "/po/healthz",
+            "/po/history", "/po/history/{analysis_id}", "/po/logs", "/po/logs/{analysis_id}", "/po/pods", "/po/pods/{analysis_id}", "/po/events",
         ]);
         var scheme = doc.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
         scheme.GetProperty("type").GetString().Should().Be("http");
@@ -36,6 +37,65 @@ public sealed class ApiOpenApiTests(ApiFixture f) : IClassFixture<ApiFixture>
         schemas.GetProperty("AnalysisStatusEntry").GetProperty("properties").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(["status", "progress"]);
         paths.GetProperty("/po/healthz").GetProperty("get").TryGetProperty("security", out _).Should().BeFalse();
     }
+
+    [Fact]
+    public async Task The_document_describes_the_history_logs_pods_and_events_routes()
+    {
+        var doc = JsonDocument.Parse(await f.Http.GetStringAsync("/api/v1/openapi.json")).RootElement;
+        var paths = doc.GetProperty("paths");
+        var schemas = doc.GetProperty("components").GetProperty("schemas");
+
+        foreach (var route in new[] { "history", "logs", "pods" })
+        {
+            foreach (var (path, errors) in new[] { ($"/po/{route}", new[] { "401", "403", "503" }), ($"/po/{route}/{{analysis_id}}", ["401", "403", "404", "422", "503"]) })
+            {
+                var get = paths.GetProperty(path).GetProperty("get");
+                get.GetProperty("security").EnumerateArray().Single().TryGetProperty("bearer", out _).Should().BeTrue(path);
+                var responses = get.GetProperty("responses");
+                responses.EnumerateObject().Select(r => r.Name).Should().Contain(errors.Append("200"), path);
+                foreach (var error in errors)
+                {
+                    responses.GetProperty(error).GetProperty("content").TryGetProperty("application/problem+json", out _).Should().BeTrue($"{path} {error}");
+                }
+
+                var ok = Schema(doc, responses.GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+                if (route == "pods")
+                {
+                    ok.GetProperty("additionalProperties").GetProperty("type").GetString().Should().Be("array", path);
+                    ok.GetProperty("additionalProperties").GetProperty("items").GetProperty("type").GetString().Should().Be("string", path);
+                }
+                else
+                {
+                    ok.GetProperty("properties").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(["analysis", "nginx"], path);
+                }
+            }
+        }
+
+        var events = paths.GetProperty("/po/events").GetProperty("get");
+        events.GetProperty("responses").EnumerateObject().Select(r => r.Name).Should().Contain(["200", "401", "403", "503"]);
+        events.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/event-stream", out _).Should().BeTrue();
+        schemas.GetProperty("AnalysisEventMessage").GetProperty("properties").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(
+            ["event_id", "analysis_id", "sequence", "deployment_name", "from", "to", "reason", "restart_counter", "progress", "time", "deleted"]);
+    }
+
+    [Fact]
+    public async Task The_document_parses_and_validates_as_openapi_without_errors()
+    {
+        var text = await f.Http.GetStringAsync("/api/v1/openapi.json");
+
+        var read = Microsoft.OpenApi.OpenApiDocument.Parse(text, "json");
+
+        read.Diagnostic!.Errors.Should().BeEmpty();
+        read.Document.Should().NotBeNull();
+        Microsoft.OpenApi.OpenApiElementExtensions.Validate(read.Document!, Microsoft.OpenApi.ValidationRuleSet.GetDefaultRuleSet()).Should().BeEmpty();
+        read.Document!.Paths.Keys.Should().Contain(["/po/history/{analysis_id}", "/po/logs/{analysis_id}", "/po/pods/{analysis_id}", "/po/events"]);
+    }
+
+    /// <summary>Follows a <c>$ref</c> into components/schemas.</summary>
+    private static JsonElement Schema(JsonElement doc, JsonElement schema) =>
+        schema.TryGetProperty("$ref", out var reference)
+            ? doc.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1])
+            : schema;
 
     [Theory]
     [InlineData("/api/docs/index.html", "swagger")]

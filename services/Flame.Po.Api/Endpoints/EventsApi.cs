@@ -1,0 +1,53 @@
+using Flame.Po.Api.Auth;
+using Flame.Po.Api.Errors;
+using Flame.Po.Api.Events;
+using Flame.Po.Api.Settings;
+using Flame.Po.Core;
+using Flame.Po.Dapr;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Flame.Po.Api.Endpoints;
+
+/// <summary>
+/// <c>GET /po/events</c>: every lifecycle transition (<c>analysis-events</c>) as server-sent events, for
+/// management clients. Live only: there is no replay of earlier events (<c>Last-Event-ID</c> is ignored); a
+/// client that reconnects reads <c>/po/status</c> to catch up.
+/// </summary>
+public static class EventsApi
+{
+    /// <summary>The hub and the subscription that feeds it, through whichever pub/sub adapter this host uses.</summary>
+    public static IServiceCollection AddAnalysisEventStream(this IServiceCollection services)
+    {
+        services.AddSingleton<AnalysisEventHub>();
+        services.AddEventSubscription<AnalysisEventRelay>(Topics.PubSubName, Topics.AnalysisEvents, AnalysisEventRelay.Route);
+        return services;
+    }
+
+    public static RouteHandlerBuilder MapEventsApi(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/po/events", Open)
+            .WithTags("analyses")
+            .RequireAuthorization(ApiPolicies.Management)
+            .WithName("GetEvents")
+            .WithSummary("Lifecycle transitions as server-sent events")
+            .WithDescription("text/event-stream: per transition `id: <event_id>`, `event: analysis`, `data: <AnalysisEventMessage JSON>`; "
+                + "a `: keep-alive` comment when nothing happened for EVENTS_KEEPALIVE seconds. A client that falls EVENTS_CLIENT_BUFFER events "
+                + "behind is disconnected. No replay: after reconnecting, read /po/status.");
+
+    private static Results<AnalysisEventStreamResult, ProblemHttpResult> Open(HttpContext context, AnalysisEventHub hub, IOptions<EventStreamSettings> settings)
+    {
+        var subscription = hub.TrySubscribe(context.Abort);
+        if (subscription is null)
+        {
+            return ApiProblems.Unavailable("Too many event streams are open; try again later.");
+        }
+
+        // Released even if the stream never starts writing (e.g. the request fails before the result runs).
+        context.Response.RegisterForDispose(subscription);
+        return new AnalysisEventStreamResult(subscription, settings.Value.KeepAlive);
+    }
+}
