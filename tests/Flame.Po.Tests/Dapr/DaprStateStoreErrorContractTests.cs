@@ -43,6 +43,7 @@ public sealed class DaprStateStoreErrorContractTests : IDisposable
 
         (await act.Invoking(a => a(Store())).Should().ThrowAsync<StateStoreException>(call))
             .Which.Should().BeOfType<StateStoreException>().Which.Message.Should().Contain("ERR_STATE_STORE_NOT_FOUND");
+        _sidecar.Requests.Single().Headers["dapr-api-token"].Should().Be("tok", "every sidecar call carries the API token");
     }
 
     [Theory]
@@ -52,6 +53,9 @@ public sealed class DaprStateStoreErrorContractTests : IDisposable
         _sidecar.Respond(HttpStatusCode.InternalServerError, Failure);
 
         await act.Invoking(a => a(Store())).Should().ThrowAsync<StateStoreUnavailableException>(call);
+        var request = _sidecar.Requests.Single();
+        request.Uri.AbsolutePath.Should().StartWith("/v1.0/state/statestore");
+        request.ContentType.Should().Be(request.Body is null ? null : "application/json", "JSON bodies are sent as application/json");
     }
 
     [Fact]
