@@ -2,6 +2,7 @@ using Flame.Po.Api.Auth;
 using Flame.Po.Api.Endpoints;
 using Flame.Po.Api.Errors;
 using Flame.Po.Api.Lifecycle;
+using Flame.Po.Api.Logging;
 using Flame.Po.Api.OpenApi;
 using Flame.Po.Api.Settings;
 using Flame.Po.Core;
@@ -35,6 +36,7 @@ public static class ApiServiceExtensions
         services.AddApiPolicies();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddScoped<LifecycleGateway>();
+        services.AddScoped<LoggingGateway>();
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<ApiSettings>>((o, settings) =>
             o.AddPolicy(CorsPolicy, p => p.WithOrigins([.. settings.Value.CorsOriginList]).AllowCredentials().AllowAnyMethod().AllowAnyHeader()));
@@ -58,6 +60,7 @@ public static class ApiServiceExtensions
     public static IEndpointRouteBuilder MapApiService(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapAnalysesApi();
+        endpoints.MapStreamLogsApi();
         return endpoints;
     }
 }

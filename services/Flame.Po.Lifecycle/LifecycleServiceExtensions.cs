@@ -49,6 +49,7 @@ public static class LifecycleServiceExtensions
         services.AddSingleton<ReconcileRequests>();
         services.AddHostedService<ReconcileRequestWorker>();
         LifecycleInvocations.Register(services);
+        services.AddEventSubscription<AnalysisReportsSubscriber>(Topics.PubSubName, Topics.AnalysisReports, AnalysisReportsSubscriber.Route);
 
         services.AddSingleton<StatusLoopHeartbeat>();
         services.AddPeriodicJob<StatusLoopJob>(StatusLoopJob.BindingName, sp => sp.GetRequiredService<IOptions<StatusLoopSettings>>().Value.Interval);

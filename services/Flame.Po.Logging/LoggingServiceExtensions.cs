@@ -1,19 +1,37 @@
 using Flame.Po.Core;
 using Flame.Po.Dapr;
-using Flame.Po.Integrations.Hub;
+using Flame.Po.Integrations;
+using Flame.Po.Logging.Events;
+using Flame.Po.Logging.Hub;
+using Flame.Po.Logging.Ingestion;
+using Flame.Po.Logging.Reports;
 using Flame.Po.ServiceDefaults.Settings;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Flame.Po.Logging;
 
 public static class LoggingServiceExtensions
 {
-    /// <summary>The logging service: log lines, pod-log snapshots, and everything the Hub is told.</summary>
+    /// <summary>The logging service: log lines, the PO's generated lines, and everything the Hub is told.</summary>
     public static IHostApplicationBuilder AddLoggingService(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHostedApp(AppIds.Logging);
-        builder.Services.AddSettings<HubSettings>(builder.Configuration);
+        var services = builder.Services;
+        services.AddHostedApp(AppIds.Logging);
+        builder.AddFlameIntegrations();
+        services.AddSettings<LoggingSettings>(builder.Configuration);
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton<HubDeliverySignal>();
+        services.AddSingleton<ReportPublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReportPublisher>());
+        services.AddSingleton<HubDelivery>();
+        services.AddHostedService(sp => sp.GetRequiredService<HubDelivery>());
+        services.AddSingleton<LogIngestor>();
+        services.AddEventSubscription<AnalysisEventsSubscriber>(Topics.PubSubName, Topics.AnalysisEvents, AnalysisEventsSubscriber.Route);
+        LoggingInvocations.Register(services);
         return builder;
     }
 

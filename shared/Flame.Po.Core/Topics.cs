@@ -8,4 +8,7 @@ public static class Topics
 
     /// <summary>One message per lifecycle transition of an analysis.</summary>
     public const string AnalysisEvents = "analysis-events";
+
+    /// <summary>Progress and status the analyses report about themselves (logging → lifecycle).</summary>
+    public const string AnalysisReports = "analysis-reports";
 }

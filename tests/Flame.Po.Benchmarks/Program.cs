@@ -4,6 +4,7 @@ using System.Text.Json;
 using Flame.Po.Benchmarks;
 
 // dotnet run -c Release --project tests/Flame.Po.Benchmarks -- loop-scale [sizes, e.g. 10,100,1000]
+// dotnet run -c Release --project tests/Flame.Po.Benchmarks -- ingest [lines for one analysis, default 100000]
 var scenario = args.Length > 0 ? args[0] : "";
 var root = RepositoryRootFinder.Find();
 switch (scenario)
@@ -19,7 +20,15 @@ switch (scenario)
         Directory.CreateDirectory(directory);
         await File.WriteAllTextAsync(Path.Combine(directory, "loop-scale.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
         return 0;
+    case "ingest":
+        var lineCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
+        Console.WriteLine($"ingest on {Environment.ProcessorCount} cores: POST /po/stream_logs over HTTP, whole host, real PostgreSQL");
+        var ingest = await IngestScenario.RunAsync(lineCount, linesPerClient: 1000, root);
+        var ingestDirectory = Path.Combine(root, "bench-results");
+        Directory.CreateDirectory(ingestDirectory);
+        await File.WriteAllTextAsync(Path.Combine(ingestDirectory, "ingest.json"), JsonSerializer.Serialize(ingest, new JsonSerializerOptions { WriteIndented = true }));
+        return 0;
     default:
-        Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Flame.Po.Benchmarks -- loop-scale [10,100,1000]");
+        Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Flame.Po.Benchmarks -- loop-scale [10,100,1000] | ingest [100000]");
         return 2;
 }

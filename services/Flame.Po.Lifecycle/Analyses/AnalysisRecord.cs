@@ -31,6 +31,9 @@ public sealed record AnalysisRecord
 
     public int Progress { get; init; }
 
+    /// <summary>The status the analysis last reported through stream_logs (informational; healthz decides).</summary>
+    public string? ReportedStatus { get; init; }
+
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 

@@ -90,7 +90,7 @@ public sealed class AnalysisCommands(
                 DeployedAt = now,
             },
             AnalysisStatus.Starting,
-            "Created.",
+            TransitionReasons.Created,
             now);
         try
         {

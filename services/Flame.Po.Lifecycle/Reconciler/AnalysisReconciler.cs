@@ -148,17 +148,33 @@ public sealed class AnalysisReconciler(
     private async Task<int> SweepOrphansAsync(IReadOnlyList<StoredAnalysis> records, DateTimeOffset listedAt, ClusterView view, CancellationToken cancellationToken)
     {
         var active = records.Select(s => s.Record.AnalysisId).ToHashSet(StringComparer.Ordinal);
-        var cutoff = listedAt - settings.Value.OrphanGrace;
+        // Creation timestamps carry whole seconds: one more second keeps truncation from shortening the grace.
+        var cutoff = listedAt - settings.Value.OrphanGrace - TimeSpan.FromSeconds(1);
         var orphans = view.Snapshot.OwnedObjects()
             .Where(item => !active.Contains(ClusterSnapshot.AnalysisIdOf(item)!)
                 && item.Metadata.DeletionTimestamp is null
                 && (item.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue) < cutoff)
             .ToList();
         var deleted = 0;
+        var stillOrphaned = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var orphan in orphans)
         {
             try
             {
+                // A create writes its Secrets before its record: one whose record appeared since the list was read
+                // (a slow create) is not an orphan. Checked once per analysis, right before its first delete.
+                var analysisId = ClusterSnapshot.AnalysisIdOf(orphan)!;
+                if (!stillOrphaned.TryGetValue(analysisId, out var orphaned))
+                {
+                    orphaned = await repository.GetAsync(analysisId, cancellationToken) is not { Record.IsActive: true };
+                    stillOrphaned[analysisId] = orphaned;
+                }
+
+                if (!orphaned)
+                {
+                    continue;
+                }
+
                 if (await executor.DeleteObjectAsync(orphan, cancellationToken))
                 {
                     deleted++;

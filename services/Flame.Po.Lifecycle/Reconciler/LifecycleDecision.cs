@@ -193,11 +193,11 @@ public static class LifecycleDecision
             switch (probe.Status)
             {
                 case AnalysisStatus.Executed:
-                    return new Terminate(AnalysisStatus.Executed, "The analysis finished.");
+                    return new Terminate(AnalysisStatus.Executed, TransitionReasons.Finished);
                 case AnalysisStatus.Stuck:
-                    return Restart(record, "stuck: the analysis could not reach a node service");
+                    return Restart(record, TransitionReasons.Restart(TransitionReasons.Stuck, "the analysis could not reach a node service"));
                 case AnalysisStatus.Failed:
-                    return new Terminate(AnalysisStatus.Failed, "The analysis reported that it failed.");
+                    return new Terminate(AnalysisStatus.Failed, TransitionReasons.AnalysisReportedFailure);
                 case AnalysisStatus.Stopped:
                     return new Terminate(AnalysisStatus.Stopped, StopReasons.StoppedByPartner);
                 case AnalysisStatus.Executing:
@@ -215,7 +215,7 @@ public static class LifecycleDecision
                 default:
                     if (StartupOverdue(record, now, policy))
                     {
-                        return Restart(record, $"slow: the analysis still reports '{probe.Status}' after the start-up grace");
+                        return Restart(record, TransitionReasons.Restart(TransitionReasons.Slow, $"the analysis still reports '{probe.Status}' after the start-up grace"));
                     }
 
                     break;
@@ -229,7 +229,7 @@ public static class LifecycleDecision
         if (record.Status != AnalysisStatus.Executing)
         {
             return StartupOverdue(record, now, policy)
-                ? Restart(record, $"slow: no answer from the analysis within the start-up grace ({probe?.Error ?? "nginx not ready"})")
+                ? Restart(record, TransitionReasons.Restart(TransitionReasons.Slow, $"no answer from the analysis within the start-up grace ({probe?.Error ?? "nginx not ready"})"))
                 : new Wait("waiting for the analysis to answer");
         }
 
@@ -239,7 +239,7 @@ public static class LifecycleDecision
         }
 
         return now - since >= policy.UnresponsiveTimeout
-            ? Restart(record, $"unresponsive: no answer from the analysis since {since.ToString("O", CultureInfo.InvariantCulture)} ({probe?.Error ?? "nginx not ready"})")
+            ? Restart(record, TransitionReasons.Restart(TransitionReasons.Unresponsive, $"no answer from the analysis since {since.ToString("O", CultureInfo.InvariantCulture)} ({probe?.Error ?? "nginx not ready"})"))
             : new Wait("the analysis does not answer; within tolerance");
     }
 
@@ -249,7 +249,7 @@ public static class LifecycleDecision
     /// <summary>Restart unless the budget of 10 deployments is used up (po-spec §5.6).</summary>
     private static LifecycleAction Restart(AnalysisRecord record, string reason) =>
         record.RestartCounter >= LifecyclePolicy.MaxDeployments
-            ? new Terminate(AnalysisStatus.Failed, $"{reason} [restart {Code(record.RestartCounter)} of {Code(LifecyclePolicy.MaxDeployments)}]; no restarts left.")
+            ? new Terminate(AnalysisStatus.Failed, $"{reason} [restart {Code(record.RestartCounter)} of {Code(LifecyclePolicy.MaxDeployments)}]; {TransitionReasons.NoRestartsLeft}")
             : new BeginRestart(reason);
 
     private static string Reason(string reason, string? message) => string.IsNullOrWhiteSpace(message) ? reason : $"{reason}: {message}";

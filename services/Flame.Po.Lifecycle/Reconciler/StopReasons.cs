@@ -1,9 +1,11 @@
+using Flame.Po.Core.Analyses;
+
 namespace Flame.Po.Lifecycle.Reconciler;
 
 /// <summary>Reasons recorded for stops; UIs show them next to the status.</summary>
 public static class StopReasons
 {
-    public const string StoppedByUser = "Stopped by a user of this node.";
-    public const string DeletedByUser = "Deleted by a user of this node.";
-    public const string StoppedByPartner = "Stopped because a partner node stopped the analysis.";
+    public const string StoppedByUser = TransitionReasons.StoppedByUser;
+    public const string DeletedByUser = TransitionReasons.DeletedByUser;
+    public const string StoppedByPartner = TransitionReasons.StoppedByPartner;
 }
