@@ -72,6 +72,13 @@ public static class DaprAppEndpoints
             var handler = (ISubscriber)context.RequestServices.GetRequiredService(subscription.HandlerType);
             return Answer(await handler.HandleAsync(message, context.RequestAborted));
         }
+        catch (JsonException e)
+        {
+            // The envelope was fine but its data is not what the handler reads (e.g. the docs' XML example):
+            // redelivering the same bytes cannot succeed, so the message is poison.
+            logger.LogWarning("Dropping message {message_id} on topic {topic}: its data cannot be read: {reason}", message.Id, subscription.Topic, e.Message);
+            return Answer(EventOutcome.Drop);
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning(e, "Handler {handler} failed for message {message_id}; asking Dapr to retry", subscription.HandlerType.Name, message.Id);

@@ -139,7 +139,7 @@ internal static class StrictManifestChecks
         }
     }
 
-    private static void Labels(JsonObject? labels, string path, Action<string> problem)
+    internal static void Labels(JsonObject? labels, string path, Action<string> problem)
     {
         foreach (var (key, value) in labels ?? [])
         {
@@ -170,7 +170,7 @@ internal static class StrictManifestChecks
         PodSecurity(spec?["template"]?["spec"]?.AsObject(), problem);
     }
 
-    private static void PodSecurity(JsonObject? pod, Action<string> problem)
+    internal static void PodSecurity(JsonObject? pod, Action<string> problem)
     {
         if (pod is null)
         {

@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Flame.Po.Dapr;
+using Flame.Po.Dapr.PubSub;
+using Flame.Po.Host;
+using Flame.Po.IntegrationTests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Flame.Po.IntegrationTests.Dapr;
+
+/// <summary>
+/// The whole host in Dapr mode receiving, over HTTP, exactly what daprd sends: the CloudEvent examples of the
+/// Dapr docs (pubsub-cloudevents.md) on a subscription route, and the cron binding's tick with its metadata
+/// headers; every call carries the app token as daprd does with APP_API_TOKEN.
+/// </summary>
+public sealed class DaprDeliveryPayloadTests : IAsyncLifetime
+{
+    private const string Route = "/events/orders";
+    private const string AppToken = "app-token-for-delivery-tests";
+
+    /// <summary>"Dapr-generated CloudEvents example" from the Dapr docs, verbatim.</summary>
+    private const string DocsGeneratedEvent = """
+        {
+          "topic": "orders",
+          "pubsubname": "order_pub_sub",
+          "traceid": "00-113ad9c4e42b27583ae98ba698d54255-e3743e35ff56f219-01",
+          "tracestate": "",
+          "data": {
+            "orderId": 1
+          },
+          "id": "5929aaac-a5e2-4ca1-859c-edfe73f11565",
+          "specversion": "1.0",
+          "datacontenttype": "application/json; charset=utf-8",
+          "source": "checkout",
+          "type": "com.dapr.event.sent",
+          "time": "2020-09-23T06:23:21Z",
+          "traceparent": "00-113ad9c4e42b27583ae98ba698d54255-e3743e35ff56f219-01"
+        }
+        """;
+
+    /// <summary>The docs' XML CloudEvent, with the fields daprd adds on delivery when they are missing.</summary>
+    private const string DocsXmlEvent = """
+        {
+            "specversion" : "1.0",
+            "type" : "xml.message",
+            "source" : "https://example.com/message",
+            "subject" : "Test XML Message",
+            "id" : "id-1234-5678-9101",
+            "time" : "2020-09-23T06:23:21Z",
+            "datacontenttype" : "text/xml",
+            "data" : "<note><to>User1</to><from>user2</from><message>hi</message></note>",
+            "topic": "orders",
+            "pubsubname": "order_pub_sub",
+            "traceid": "00-113ad9c4e42b27583ae98ba698d54255-e3743e35ff56f219-01",
+            "traceparent": "00-113ad9c4e42b27583ae98ba698d54255-e3743e35ff56f219-01",
+            "tracestate": ""
+        }
+        """;
+
+    private TestDatabase _db = null!;
+    private FakeDaprSidecar _sidecar = null!;
+    private RunningHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestPostgres.CreateDatabaseAsync();
+        _sidecar = await FakeDaprSidecar.StartAsync();
+        var settings = new Dictionary<string, string?>(_db.EnvironmentValues())
+        {
+            ["DAPR_HTTP_PORT"] = _sidecar.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["APP_API_TOKEN"] = AppToken,
+        };
+        _host = await RunningHost.StartAsync(HostTarget.All, settings, builder =>
+            builder.Services.AddEventSubscription<OrderSubscriber>("order_pub_sub", "orders", Route));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _sidecar.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+
+    /// <summary>The docs' payload is camelCase; the PO's own events are snake_case (StateJson).</summary>
+    private sealed record Order([property: System.Text.Json.Serialization.JsonPropertyName("orderId")] int OrderId);
+
+    private sealed class OrderSubscriber : ISubscriber
+    {
+        public static readonly ConcurrentQueue<(CloudEvent Message, Order Order)> Received = new();
+
+        public Task<EventOutcome> HandleAsync(CloudEvent message, CancellationToken cancellationToken)
+        {
+            Received.Enqueue((message, message.GetData<Order>()));
+            return Task.FromResult(EventOutcome.Success);
+        }
+    }
+
+    [Fact]
+    public async Task The_subscription_is_announced_to_daprd()
+    {
+        using var response = await SendAsync(HttpMethod.Get, "/dapr/subscribe");
+
+        var subscriptions = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ToList();
+        subscriptions.Should().ContainSingle(s => s.GetProperty("topic").GetString() == "orders")
+            .Which.GetRawText().Should().Be("""{"pubsubname":"order_pub_sub","topic":"orders","route":"/events/orders"}""");
+    }
+
+    [Fact]
+    public async Task The_docs_cloud_event_reaches_the_handler_whole_and_is_acknowledged()
+    {
+        using var response = await SendAsync(HttpMethod.Post, Route, CloudEvent(DocsGeneratedEvent));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Status(response)).Should().Be("SUCCESS");
+        var (message, order) = OrderSubscriber.Received.Single(r => r.Message.Id == "5929aaac-a5e2-4ca1-859c-edfe73f11565");
+        order.Should().Be(new Order(1));
+        message.Source.Should().Be("checkout");
+        message.Type.Should().Be("com.dapr.event.sent");
+        message.Topic.Should().Be("orders");
+        message.PubSubName.Should().Be("order_pub_sub");
+        message.Time.Should().Be(new DateTimeOffset(2020, 9, 23, 6, 23, 21, TimeSpan.Zero));
+        message.TraceParent.Should().Be("00-113ad9c4e42b27583ae98ba698d54255-e3743e35ff56f219-01");
+        message.DataContentType.Should().Be("application/json; charset=utf-8");
+    }
+
+    [Fact]
+    public async Task Data_the_handler_cannot_read_is_dropped_not_retried_forever()
+    {
+        using var response = await SendAsync(HttpMethod.Post, Route, CloudEvent(DocsXmlEvent));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Status(response)).Should().Be("DROP");
+    }
+
+    [Fact]
+    public async Task An_envelope_without_the_fields_daprd_always_sets_is_dropped()
+    {
+        using var response = await SendAsync(HttpMethod.Post, Route, CloudEvent("""{"specversion":"1.0","id":"x","source":"s","type":"t","data":{"orderId":2}}"""));
+
+        (await Status(response)).Should().Be("DROP");
+    }
+
+    [Fact]
+    public async Task A_cron_tick_as_daprd_sends_it_is_answered_200()
+    {
+        // bindings.cron posts an empty JSON body with its metadata as headers (reference/dapr.md §2.5).
+        using var options = await SendAsync(HttpMethod.Options, "/status-loop");
+        using var tick = await SendAsync(HttpMethod.Post, "/status-loop", new StringContent("", Encoding.UTF8, "application/json"), new()
+        {
+            ["timeZone"] = "UTC",
+            ["readTimeUTC"] = "2026-11-30 06:00:00.123456789 +0000 UTC",
+        });
+
+        options.StatusCode.Should().Be(HttpStatusCode.OK, "2xx tells daprd the app takes the binding");
+        tick.StatusCode.Should().Be(HttpStatusCode.OK, "only exactly 200 counts as success for a binding with a retry policy");
+    }
+
+    [Fact]
+    public async Task A_route_without_a_subscription_is_404_which_daprd_treats_as_drop()
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/events/unknown", CloudEvent(DocsGeneratedEvent));
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content = null, Dictionary<string, string>? headers = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.Add("dapr-api-token", AppToken);
+        foreach (var (name, value) in headers ?? [])
+        {
+            request.Headers.Add(name, value);
+        }
+
+        return await _host.Http.SendAsync(request);
+    }
+
+    private static StringContent CloudEvent(string body)
+    {
+        var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/cloudevents+json");
+        return content;
+    }
+
+    private static async Task<string?> Status(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString();
+}
