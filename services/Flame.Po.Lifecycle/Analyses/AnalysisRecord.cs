@@ -69,9 +69,13 @@ public sealed record AnalysisRecord
     [JsonIgnore]
     public string DeploymentName => DeploymentNameOf(AnalysisId, RestartCounter);
 
-    /// <summary>Active records are advanced by every tick: all but finished ones, and deleted ones until forgotten.</summary>
+    /// <summary>
+    /// Active records are visited by every tick: all but finished ones, deleted ones until forgotten, and finished
+    /// ones whose last events are not published yet (a conflict or a pub/sub outage during the final flush must
+    /// not leave the terminal event unpublished for good — the Hub would never learn the outcome).
+    /// </summary>
     [JsonIgnore]
-    public bool IsActive => Phase != LifecyclePhase.Finished || Desired == DesiredState.Deleted;
+    public bool IsActive => Phase != LifecyclePhase.Finished || Desired == DesiredState.Deleted || PendingEvents.Count > 0;
 
     public static string DeploymentNameOf(string analysisId, int counter) =>
         $"analysis-{analysisId}-{counter.ToString(CultureInfo.InvariantCulture)}";

@@ -70,7 +70,8 @@ public sealed class DaprAppEndpointTests : IAsyncLifetime
         var json = await host.Http.GetStringAsync("/dapr/subscribe");
 
         JsonDocument.Parse(json).RootElement.GetRawText().Should().Be(
-            """[{"pubsubname":"pubsub","topic":"analysis-events","route":"/events/analysis"},{"pubsubname":"pubsub","topic":"analysis-events","route":"/events/api/analysis-events"}]""");
+            """[{"pubsubname":"pubsub","topic":"analysis-events","route":"/events/analysis"},{"pubsubname":"pubsub","topic":"analysis-events","route":"/events/api/analysis-events"},"""
+            + """{"pubsubname":"pubsub","topic":"analysis-reports","route":"/events/lifecycle/analysis-reports"},{"pubsubname":"pubsub","topic":"analysis-events","route":"/events/logging/analysis-events"}]""");
     }
 
     [Theory]
