@@ -16,9 +16,10 @@ public sealed class ApiFuzzTests(ApiFixture f) : IClassFixture<ApiFixture>
     private const int Seed = 20261130;
     private const int Requests = 600;
 
+    // No empty id: "/po/stop/" is the stop-everything route, which a management token may legitimately call.
     private static readonly string[] BadIds =
     [
-        "", " ", "all", "ALL", "null", "0", "-1", "..", "../..", "%2e%2e%2f", "%00", "a%0Ab", "' OR '1'='1", "\"; drop table state; --",
+        " ", "all", "ALL", "null", "0", "-1", "..", "../..", "%2e%2e%2f", "%00", "a%0Ab", "' OR '1'='1", "\"; drop table state; --",
         "${jndi:ldap://x}", "<script>", "3fa85f64-5717-4562-b3fc-2c963f66afa", "3fa85f64-5717-4562-b3fc-2c963f66afa66", "{3fa85f64-5717-4562-b3fc-2c963f66afa6}",
         "3fa85f6457174562b3fc2c963f66afa6", "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz", "患者", "🙂", new string('a', 5000), "3fa85f64-5717-4562-b3fc-2c963f66afa6;rm -rf",
     ];
