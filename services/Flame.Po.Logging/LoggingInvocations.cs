@@ -23,7 +23,7 @@ public static class LoggingInvocations
                     ? new InvocationResponse(410, StateJson.ToElement(new { title = "Gone", detail = "The analysis was deleted; its log lines are no longer accepted." }))
                     : InvocationResponse.Ok(new { result = result == IngestResult.Stored ? "stored" : "duplicate" });
             }
-            catch (Exception error) when (error is NpgsqlException or TimeoutException)
+            catch (Exception error) when (error is NpgsqlException or TimeoutException or LogStoreUnavailableException)
             {
                 return new InvocationResponse(503, StateJson.ToElement(new { title = "Unavailable", detail = "The log store is unavailable; try again later." }));
             }

@@ -30,6 +30,7 @@ public static class LoggingServiceExtensions
         services.AddSingleton<HubDelivery>();
         services.AddHostedService(sp => sp.GetRequiredService<HubDelivery>());
         services.AddSingleton<LogIngestor>();
+        services.AddHostedService<LogBatchWriter>();
         services.AddEventSubscription<AnalysisEventsSubscriber>(Topics.PubSubName, Topics.AnalysisEvents, AnalysisEventsSubscriber.Route);
         LoggingInvocations.Register(services);
         return builder;

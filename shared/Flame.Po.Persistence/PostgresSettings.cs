@@ -52,5 +52,9 @@ public sealed class PostgresSettings : IValidatedSettings
         ApplicationName = "flame-po",
         // A connection that was open when PostgreSQL went away must not poison the pool after it returns.
         ConnectionLifetime = 300,
+        // Every statement the PO sends is a fixed text run over and over (one per streamed line, per record
+        // write): preparing them once per connection saves PostgreSQL the parse and plan of each execution.
+        MaxAutoPrepare = 64,
+        AutoPrepareMinUsages = 2,
     }.ConnectionString;
 }

@@ -1,108 +1,63 @@
-using Flame.Po.Logging.Hub;
-using Flame.Po.Logging.Reports;
+using System.Threading.Channels;
+
 using Microsoft.Extensions.Options;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Flame.Po.Logging.Ingestion;
 
 /// <summary>
-/// Stores one streamed line in constant time, whatever the number of lines before it: one row lock on the
-/// analysis's <c>log_stream</c> row, then one statement that inserts into <c>log_line</c> and updates the row. Retries are recognised by the
-/// client's Idempotency-Key, else by being identical to the previous line within <see cref="LoggingSettings.RetryWindow"/>.
-/// Progress only rises; a rise or a new reported status is queued for the lifecycle. The Hub is never called
-/// here: its delivery is durable and asynchronous (<see cref="HubDelivery"/>), so a Hub outage never fails ingestion.
+/// Accepts streamed lines: each is cleaned and fingerprinted here, queued, and answered once the
+/// <see cref="LogBatchWriter"/> has committed the batch holding it, so an acknowledged line is durable. Lines that
+/// arrive together share one transaction and one commit (group commit); a lone line is written at once.
+/// The Hub is never called here: its delivery is durable and asynchronous, so a Hub outage never fails ingestion.
 /// </summary>
-public sealed class LogIngestor(
-    NpgsqlDataSource dataSource,
-    IOptions<LoggingSettings> settings,
-    ReportPublisher reports,
-    HubDeliverySignal hubSignal,
-    TimeProvider time)
+public sealed class LogIngestor(IOptions<LoggingSettings> settings, TimeProvider time)
 {
     public const string SourceAnalysis = "analysis";
+
+    // Bounded, so a database slower than the clients makes callers wait instead of growing memory without end.
+    private readonly Channel<PendingLine> _queue = Channel.CreateBounded<PendingLine>(new BoundedChannelOptions(8192)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    internal ChannelReader<PendingLine> Queue => _queue.Reader;
 
     public async Task<IngestResult> IngestAsync(StreamLogCommand line, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(line);
-        var now = time.GetUtcNow();
-        var fingerprint = LineFingerprint.Of(line);
-        var message = StoredText.Of(line.Log, settings.Value.MessageMaxChars);
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var stream = await LogStreamRow.LockAsync(connection, transaction, line.AnalysisId, cancellationToken);
-        if (stream.Deleted)
+        var pending = new PendingLine(line, StoredText.Of(line.Log, settings.Value.MessageMaxChars), LineFingerprint.Of(line), time.GetUtcNow());
+        try
         {
-            return IngestResult.AnalysisDeleted;
+            await _queue.Writer.WriteAsync(pending, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new LogStoreUnavailableException("The logging service is shutting down.");
         }
 
-        if (line.IdempotencyKey is null && IsRetryOfLastLine(stream, fingerprint, now))
-        {
-            return IngestResult.Duplicate;
-        }
-
-        var progress = line.Progress is { } reported && reported > stream.Progress ? reported : stream.Progress;
-        var reportChanged = progress != stream.Progress || !string.Equals(line.Status, stream.ReportedStatus, StringComparison.Ordinal);
-        if (!await AppendAsync(connection, transaction, line, message, stream.DeploymentName, fingerprint, progress, reportChanged, now, cancellationToken))
-        {
-            return IngestResult.Duplicate;
-        }
-
-        if (progress > stream.Progress)
-        {
-            await HubSyncRows.RaiseProgressAsync(connection, transaction, line.AnalysisId, progress, cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        if (reportChanged)
-        {
-            reports.Notify(line.AnalysisId);
-        }
-
-        hubSignal.Notify();
-        return IngestResult.Stored;
+        // A caller that gives up may still find its line stored; it was never acknowledged, so a retry is safe.
+        return await pending.Completion.Task.WaitAsync(cancellationToken);
     }
 
-    private bool IsRetryOfLastLine(LogStreamRow stream, byte[] fingerprint, DateTimeOffset now) =>
-        stream.LastFingerprint is { } last
-        && last.AsSpan().SequenceEqual(fingerprint)
-        && stream.LastReceivedAt is { } at
-        && now - at <= settings.Value.RetryWindow;
+    /// <summary>No more lines are accepted (shutdown); queued ones are still written or failed by the writer.</summary>
+    internal void Complete() => _queue.Writer.TryComplete();
+}
 
-    /// <summary>
-    /// Inserts the line and moves the stream row on in one statement (one round trip per line).
-    /// </summary>
-    /// <returns>False when a line with the same Idempotency-Key is already stored (then nothing changed).</returns>
-    private static async Task<bool> AppendAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, StreamLogCommand line, string message, string? deploymentName,
-        byte[] fingerprint, int progress, bool reportChanged, DateTimeOffset now, CancellationToken cancellationToken)
+/// <summary>The log store cannot take lines now (database down, shutdown); the caller should retry later.</summary>
+public sealed class LogStoreUnavailableException : Exception
+{
+    public LogStoreUnavailableException(string message)
+        : base(message)
     {
-        await using var append = new NpgsqlCommand(
-            """
-            WITH line AS (
-                INSERT INTO log_line (analysis_id, deployment_name, logged_at, level, status, progress, message, source, idempotency_key)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                ON CONFLICT (analysis_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-                RETURNING id)
-            UPDATE log_stream SET last_line_id = line.id, last_fingerprint = $10, last_received_at = $3, reported_status = $5,
-                progress = $11, report_version = report_version + $12, updated_at = $3
-            FROM line WHERE log_stream.analysis_id = $1
-            """,
-            connection,
-            transaction);
-        append.Parameters.Add(new NpgsqlParameter { Value = line.AnalysisId });
-        append.Parameters.Add(new NpgsqlParameter { Value = (object?)deploymentName ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        append.Parameters.Add(new NpgsqlParameter { Value = now });
-        append.Parameters.Add(new NpgsqlParameter { Value = line.LogType });
-        append.Parameters.Add(new NpgsqlParameter { Value = line.Status });
-        append.Parameters.Add(new NpgsqlParameter { Value = (object?)line.Progress ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-        append.Parameters.Add(new NpgsqlParameter { Value = message });
-        append.Parameters.Add(new NpgsqlParameter { Value = SourceAnalysis });
-        append.Parameters.Add(new NpgsqlParameter { Value = (object?)line.IdempotencyKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        append.Parameters.Add(new NpgsqlParameter { Value = fingerprint });
-        append.Parameters.Add(new NpgsqlParameter { Value = progress });
-        append.Parameters.Add(new NpgsqlParameter { Value = reportChanged ? 1L : 0L });
-        return await append.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public LogStoreUnavailableException()
+    {
+    }
+
+    public LogStoreUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
     }
 }

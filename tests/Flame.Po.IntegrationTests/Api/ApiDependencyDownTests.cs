@@ -40,6 +40,11 @@ public sealed class ApiDependencyDownTests
             await ApiFixture.ShouldBeProblemAsync(response, 503);
         }
 
+        using (var line = await StreamLineAsync(h, existing, "sent while the database is down"))
+        {
+            await ApiFixture.ShouldBeProblemAsync(line, 503);
+        }
+
         await postgres.StartAgainAsync();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         HttpStatusCode status;
@@ -60,6 +65,11 @@ public sealed class ApiDependencyDownTests
         }
 
         (await h.Repository.GetAsync(fresh, CancellationToken.None)).Should().NotBeNull("the create after the outage was recorded");
+        using var stored = await StreamLineAsync(h, existing, "sent after the outage");
+        stored.StatusCode.Should().Be(HttpStatusCode.OK, "the log writer outlives a failed batch");
+        await using var store = Npgsql.NpgsqlDataSource.Create(settings.ToConnectionString());
+        await using var lines = store.CreateCommand($"SELECT string_agg(message, '|') FROM log_line WHERE analysis_id = '{existing}'");
+        (await lines.ExecuteScalarAsync()).Should().Be("sent after the outage", "the refused line was not stored");
     }
 
     private static IEnumerable<(HttpMethod Method, string Path, System.Text.Json.Nodes.JsonObject? Body)> Requests(string existing, string fresh)
@@ -71,6 +81,14 @@ public sealed class ApiDependencyDownTests
         yield return (HttpMethod.Get, "/po/pods", null);
         yield return (HttpMethod.Get, $"/po/logs/{existing}", null);
         yield return (HttpMethod.Post, "/po/", ApiFixture.CreateBody(fresh));
+    }
+
+    private static async Task<HttpResponseMessage> StreamLineAsync(LifecycleHarness h, string analysisId, string text)
+    {
+        var body = new System.Text.Json.Nodes.JsonObject { ["log"] = text, ["log_type"] = "info", ["analysis_id"] = analysisId, ["status"] = "executing" };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/po/stream_logs") { Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", h.Sandbox.Tokens.Analysis(analysisId));
+        return await h.Host.Http.SendAsync(request);
     }
 
     private static async Task<HttpResponseMessage> SendAsync(LifecycleHarness h, HttpMethod method, string path, System.Text.Json.Nodes.JsonNode? body)

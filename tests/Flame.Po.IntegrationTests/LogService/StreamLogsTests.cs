@@ -105,6 +105,31 @@ public sealed class StreamLogsTests(ApiFixture f) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task Analyses_streaming_at_once_with_racing_retries_keep_every_line_once_and_in_order()
+    {
+        const int Lines = 40;
+        var ids = Enumerable.Range(0, 12).Select(_ => Guid.NewGuid().ToString()).ToList();
+
+        // The analyses stream side by side (their lines share batches); every fifth line is also sent twice at
+        // the same time with its key, as a client whose first attempt timed out would.
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = ids.Count }, async (id, _) =>
+        {
+            for (var i = 0; i < Lines; i++)
+            {
+                var body = Line(id, $"line {i}", progress: i * 2);
+                var sends = Enumerable.Range(0, i % 5 == 0 ? 3 : 1).Select(_ => StoredAsync(id, body, $"key-{i}"));
+                await Task.WhenAll(sends);
+            }
+        });
+
+        foreach (var id in ids)
+        {
+            (await LogRows.OfAsync(f.H, id)).Select(r => r.Message).Should().Equal(Enumerable.Range(0, Lines).Select(i => $"line {i}"), id);
+            (await f.H.Database.CountAsync($"SELECT progress::bigint FROM log_stream WHERE analysis_id = '{id}'")).Should().Be((Lines - 1) * 2);
+        }
+    }
+
+    [Fact]
     public async Task Progress_never_goes_down_and_text_is_kept_as_sent()
     {
         var id = f.Victim;
