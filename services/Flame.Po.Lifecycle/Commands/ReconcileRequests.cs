@@ -40,10 +40,11 @@ public sealed class ReconcileRequests
 
 public sealed class ReconcileRequestWorker(ReconcileRequests queue, IServiceScopeFactory scopes, IOptions<LifecycleSettings> settings, ILogger<ReconcileRequestWorker> logger) : BackgroundService
 {
-    private const int Workers = 4;
-
+    // A follow-up mostly waits on the API server, Keycloak and the database, so a burst of creates is worked off
+    // RECONCILE_PARALLELISM at a time, like a tick's steps; with a handful of workers, 500 creates would wait
+    // seconds for their objects.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => DrainAsync(stoppingToken)));
+        Task.WhenAll(Enumerable.Range(0, settings.Value.Parallelism).Select(_ => DrainAsync(stoppingToken)));
 
     private async Task DrainAsync(CancellationToken stoppingToken)
     {

@@ -40,7 +40,7 @@ public sealed class LifecycleSettings : IValidatedSettings
     [ConfigurationKeyName("HEALTHZ_TIMEOUT")]
     public double HealthzTimeoutSeconds { get; set; } = 5;
 
-    /// <summary>Analyses advanced (steps: API-server and database writes) at the same time within one tick.</summary>
+    /// <summary>Analyses advanced (steps: API-server and database writes) at the same time within one tick, and command follow-ups worked off at once.</summary>
     [ConfigurationKeyName("RECONCILE_PARALLELISM")]
     public int Parallelism { get; set; } = 32;
 
