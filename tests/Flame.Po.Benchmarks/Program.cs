@@ -12,6 +12,8 @@ using Flame.Po.Benchmarks;
 // dotnet run -c Release --project tests/Flame.Po.Benchmarks -- ingest [lines for one analysis, default 100000]
 // dotnet run -c Release --project tests/Flame.Po.Benchmarks -- create [count, default 500] [--concurrency 20]
 //     POST /po/ latency, and per analysis the time until the Sandbox holds all its Kubernetes objects
+// dotnet run -c Release --project tests/Flame.Po.Benchmarks -- status-read [running analyses, default 1000]
+//     [--requests 2000] [--concurrency 1]: GET /po/status and /po/status/{id} latency
 // Bad arguments print the usage line and exit 2 (tests/Flame.Po.Benchmarks/check-args.sh checks that).
 var scenario = args.Length > 0 ? args[0] : "";
 var rest = args.Skip(1).ToList();
@@ -59,6 +61,18 @@ switch (scenario)
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{created.CreatesPerSecond:F1} creates/s; all objects of all analyses after {created.SecondsUntilAllObjects:F1} s; status loop every {created.StatusLoopIntervalSeconds:F0} s"));
         await WriteResultAsync("create.json", created);
         return 0;
+    case "status-read":
+        if (StatusReadOptions.Parse(rest) is not { } read)
+        {
+            return Usage();
+        }
+
+        Console.WriteLine($"status-read on {Environment.ProcessorCount} cores: {read.Analyses} running analyses, {read.Requests} requests per row at concurrency {read.Concurrency} over HTTP, whole host, real PostgreSQL");
+        Console.WriteLine(LatencyRow.Header);
+        var statusRead = await StatusReadScenario.RunAsync(read, root);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"set-up of {statusRead.Analyses} running analyses: {statusRead.SetupSeconds:F0} s"));
+        await WriteResultAsync("status-read.json", statusRead);
+        return 0;
     default:
         return Usage();
 }
@@ -79,6 +93,6 @@ async Task WriteResultAsync<T>(string fileName, T result)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Flame.Po.Benchmarks -- loop-scale [10,100,1000] [--silent-percent 10] [--silent refuse|hang] | ingest [100000] | create [500] [--concurrency 20]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Flame.Po.Benchmarks -- loop-scale [10,100,1000] [--silent-percent 10] [--silent refuse|hang] | ingest [100000] | create [500] [--concurrency 20] | status-read [1000] [--requests 2000] [--concurrency 1]");
     return 2;
 }

@@ -40,6 +40,11 @@ check create --concurrency 0
 check create --concurrency 2x
 check create --concurrency 2 --concurrency 3
 check create --requests 10
+check status-read 1.5
+check status-read --requests
+check status-read --requests 0
+check status-read --concurrency -1
+check status-read --starts 3
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
