@@ -14,6 +14,8 @@ using Flame.Po.Benchmarks;
 //     POST /po/ latency, and per analysis the time until the Sandbox holds all its Kubernetes objects
 // dotnet run -c Release --project tests/Flame.Po.Benchmarks -- status-read [running analyses, default 1000]
 //     [--requests 2000] [--concurrency 1]: GET /po/status and /po/status/{id} latency
+// dotnet run -c Release --project tests/Flame.Po.Benchmarks -- footprint [running analyses, default 1000]
+//     [--starts 3] [--idle-seconds 30] [--steady-seconds 60]: the host as its own process, start-up time and RSS
 // Bad arguments print the usage line and exit 2 (tests/Flame.Po.Benchmarks/check-args.sh checks that).
 var scenario = args.Length > 0 ? args[0] : "";
 var rest = args.Skip(1).ToList();
@@ -73,6 +75,17 @@ switch (scenario)
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"set-up of {statusRead.Analyses} running analyses: {statusRead.SetupSeconds:F0} s"));
         await WriteResultAsync("status-read.json", statusRead);
         return 0;
+    case "footprint":
+        if (FootprintOptions.Parse(rest) is not { } footprint)
+        {
+            return Usage();
+        }
+
+        Console.WriteLine($"footprint on {Environment.ProcessorCount} cores: dotnet Flame.Po.Host.dll --target all as its own process, Sandbox and real PostgreSQL; {footprint.Analyses} analyses");
+        var measured = await FootprintScenario.RunAsync(footprint, root);
+        measured.Rows().ToList().ForEach(Console.WriteLine);
+        await WriteResultAsync("footprint.json", measured);
+        return 0;
     default:
         return Usage();
 }
@@ -93,6 +106,6 @@ async Task WriteResultAsync<T>(string fileName, T result)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Flame.Po.Benchmarks -- loop-scale [10,100,1000] [--silent-percent 10] [--silent refuse|hang] | ingest [100000] | create [500] [--concurrency 20] | status-read [1000] [--requests 2000] [--concurrency 1]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Flame.Po.Benchmarks -- loop-scale [10,100,1000] [--silent-percent 10] [--silent refuse|hang] | ingest [100000] | create [500] [--concurrency 20] | status-read [1000] [--requests 2000] [--concurrency 1] | footprint [1000] [--starts 3] [--idle-seconds 30] [--steady-seconds 60]");
     return 2;
 }

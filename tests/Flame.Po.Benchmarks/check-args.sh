@@ -45,6 +45,11 @@ check status-read --requests
 check status-read --requests 0
 check status-read --concurrency -1
 check status-read --starts 3
+check footprint 100 --starts
+check footprint --idle-seconds ten
+check footprint --steady-seconds 0
+check footprint --concurrency 4
+check footprint 10 20
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
