@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json.Nodes;
 
 using Flame.Po.Lifecycle.StatusLoop;
 using Flame.Po.Lifecycle.Workloads;
@@ -34,6 +33,9 @@ public sealed record CreateOptions(int Count, int Concurrency)
 public static class CreateScenario
 {
     private const int WarmUpCreates = 5;
+
+    /// <summary>Runs 10 minutes, so the analyses are still running when every object exists.</summary>
+    private const string Image = "harbor.sandbox.local/sim/ok:runtime-600s";
     private static readonly TimeSpan ObjectDeadline = TimeSpan.FromMinutes(5);
 
     public static async Task<CreateResult> RunAsync(CreateOptions options, string repositoryRoot)
@@ -93,16 +95,7 @@ public static class CreateScenario
 
     private static async Task CreateAsync(HttpClient http, string token, string analysisId)
     {
-        var body = new JsonObject
-        {
-            ["analysis_id"] = analysisId,
-            ["project_id"] = RunningAnalyses.ProjectId,
-            ["registry_url"] = "harbor.sandbox.local",
-            ["image_url"] = "harbor.sandbox.local/sim/ok:runtime-600s",
-            ["registry_user"] = "robot$bench",
-            ["registry_password"] = "registry-password",
-            ["kong_token"] = "none_needed",
-        };
+        var body = RunningAnalyses.CreateBody(analysisId, Image);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/po/") { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await http.SendAsync(request);
@@ -130,7 +123,7 @@ public static class CreateScenario
                     AnalysisId = Guid.NewGuid().ToString(),
                     ProjectId = RunningAnalyses.ProjectId,
                     RestartCounter = 1,
-                    Image = "harbor.sandbox.local/sim/ok:runtime-600s",
+                    Image = Image,
                     Credentials = new AnalysisCredentials(new RegistryCredentials("harbor.sandbox.local", "robot$bench", "registry-password"), "none_needed", ""),
                 },
                 new WorkloadSettings());

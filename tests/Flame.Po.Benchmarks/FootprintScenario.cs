@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 using Flame.Sandbox;
 
@@ -111,16 +110,7 @@ public static class FootprintScenario
 
     private static async Task CreateAsync(HttpClient http)
     {
-        var body = new JsonObject
-        {
-            ["analysis_id"] = Guid.NewGuid().ToString(),
-            ["project_id"] = RunningAnalyses.ProjectId,
-            ["registry_url"] = "harbor.sandbox.local",
-            ["image_url"] = RunningAnalyses.RunningImage,
-            ["registry_user"] = "robot$bench",
-            ["registry_password"] = "registry-password",
-            ["kong_token"] = "none_needed",
-        };
+        var body = RunningAnalyses.CreateBody(Guid.NewGuid().ToString(), RunningAnalyses.RunningImage);
         using var response = await http.PostAsync(new Uri("/po/", UriKind.Relative), new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
         if (!response.IsSuccessStatusCode)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Nodes;
 
 using Flame.Po.Core.Analyses;
 using Flame.Po.Lifecycle.Analyses;
@@ -80,6 +81,18 @@ public static class RunningAnalyses
 
         return (ids, setup.Elapsed.TotalSeconds);
     }
+
+    /// <summary>The body of <c>POST /po/</c>, shaped as the API tests send it.</summary>
+    public static JsonObject CreateBody(string analysisId, string image) => new()
+    {
+        ["analysis_id"] = analysisId,
+        ["project_id"] = ProjectId,
+        ["registry_url"] = "harbor.sandbox.local",
+        ["image_url"] = image,
+        ["registry_user"] = "robot$bench",
+        ["registry_password"] = "registry-password",
+        ["kong_token"] = "none_needed",
+    };
 
     private static CreateAnalysisCommand Create(string analysisId, string image) => new()
     {
