@@ -1,17 +1,29 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 using Flame.Po.Benchmarks;
 
+// dotnet run -c Release --project tests/Flame.Po.Benchmarks -- <scenario>; each prints a Markdown table and writes
+// bench-results/<scenario>.json (git-ignored). Sizes may be made small for a quick smoke run.
 // dotnet run -c Release --project tests/Flame.Po.Benchmarks -- loop-scale [sizes, e.g. 10,100,1000]
 //     [--silent-percent 10] [--silent refuse|hang]
 // dotnet run -c Release --project tests/Flame.Po.Benchmarks -- ingest [lines for one analysis, default 100000]
+// dotnet run -c Release --project tests/Flame.Po.Benchmarks -- create [count, default 500] [--concurrency 20]
+//     POST /po/ latency, and per analysis the time until the Sandbox holds all its Kubernetes objects
+// dotnet run -c Release --project tests/Flame.Po.Benchmarks -- status-read [running analyses, default 1000]
+//     [--requests 2000] [--concurrency 1]: GET /po/status and /po/status/{id} latency
+// dotnet run -c Release --project tests/Flame.Po.Benchmarks -- footprint [running analyses, default 1000]
+//     [--starts 3] [--idle-seconds 30] [--steady-seconds 60]: the host as its own process, start-up time and RSS
+// Bad arguments print the usage line and exit 2 (tests/Flame.Po.Benchmarks/check-args.sh checks that).
 var scenario = args.Length > 0 ? args[0] : "";
+var rest = args.Skip(1).ToList();
 var root = RepositoryRootFinder.Find();
 switch (scenario)
 {
     case "loop-scale":
-        var options = LoopScaleOptions.Parse(args.Skip(1).ToList());
+        var options = LoopScaleOptions.Parse(rest);
         if (options is null)
         {
             return Usage();
@@ -25,24 +37,75 @@ switch (scenario)
             Console.WriteLine($"requests per tick at {result.Analyses.ToString(CultureInfo.InvariantCulture)}: {result.RequestsByRoute()}");
         }
 
-        var directory = Path.Combine(root, "bench-results");
-        Directory.CreateDirectory(directory);
-        await File.WriteAllTextAsync(Path.Combine(directory, options.ResultFileName), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+        await WriteResultAsync(options.ResultFileName, results);
         return 0;
     case "ingest":
-        var lineCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
+        if (rest.Count > 1 || (rest.Count == 1 && !int.TryParse(rest[0], NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+        {
+            return Usage();
+        }
+
+        var lineCount = rest.Count == 1 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 100_000;
         Console.WriteLine($"ingest on {Environment.ProcessorCount} cores: POST /po/stream_logs over HTTP, whole host, real PostgreSQL");
         var ingest = await IngestScenario.RunAsync(lineCount, linesPerClient: 1000, root);
-        var ingestDirectory = Path.Combine(root, "bench-results");
-        Directory.CreateDirectory(ingestDirectory);
-        await File.WriteAllTextAsync(Path.Combine(ingestDirectory, "ingest.json"), JsonSerializer.Serialize(ingest, new JsonSerializerOptions { WriteIndented = true }));
+        await WriteResultAsync("ingest.json", ingest);
+        return 0;
+    case "create":
+        if (CreateOptions.Parse(rest) is not { } create)
+        {
+            return Usage();
+        }
+
+        Console.WriteLine($"create on {Environment.ProcessorCount} cores: {create.Count} POST /po/ at concurrency {create.Concurrency} over HTTP, whole host, real PostgreSQL; objects observed in the Sandbox's store");
+        var created = await CreateScenario.RunAsync(create, root);
+        Console.WriteLine(LatencyRow.Header);
+        created.Rows.ToList().ForEach(Console.WriteLine);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{created.CreatesPerSecond:F1} creates/s; all objects of all analyses after {created.SecondsUntilAllObjects:F1} s; status loop every {created.StatusLoopIntervalSeconds:F0} s"));
+        await WriteResultAsync("create.json", created);
+        return 0;
+    case "status-read":
+        if (StatusReadOptions.Parse(rest) is not { } read)
+        {
+            return Usage();
+        }
+
+        Console.WriteLine($"status-read on {Environment.ProcessorCount} cores: {read.Analyses} running analyses, {read.Requests} requests per row at concurrency {read.Concurrency} over HTTP, whole host, real PostgreSQL");
+        Console.WriteLine(LatencyRow.Header);
+        var statusRead = await StatusReadScenario.RunAsync(read, root);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"set-up of {statusRead.Analyses} running analyses: {statusRead.SetupSeconds:F0} s"));
+        await WriteResultAsync("status-read.json", statusRead);
+        return 0;
+    case "footprint":
+        if (FootprintOptions.Parse(rest) is not { } footprint)
+        {
+            return Usage();
+        }
+
+        Console.WriteLine($"footprint on {Environment.ProcessorCount} cores: dotnet Flame.Po.Host.dll --target all as its own process, Sandbox and real PostgreSQL; {footprint.Analyses} analyses");
+        var measured = await FootprintScenario.RunAsync(footprint, root);
+        measured.Rows().ToList().ForEach(Console.WriteLine);
+        await WriteResultAsync("footprint.json", measured);
         return 0;
     default:
         return Usage();
 }
 
+async Task WriteResultAsync<T>(string fileName, T result)
+{
+    var directory = Path.Combine(root, "bench-results");
+    Directory.CreateDirectory(directory);
+    // Incomplete samples are infinite: written as "Infinity". Measure names keep their arrows and ≤ unescaped.
+    var json = JsonSerializer.Serialize(result, new JsonSerializerOptions
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+    await File.WriteAllTextAsync(Path.Combine(directory, fileName), json);
+}
+
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Flame.Po.Benchmarks -- loop-scale [10,100,1000] [--silent-percent 10] [--silent refuse|hang] | ingest [100000]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Flame.Po.Benchmarks -- loop-scale [10,100,1000] [--silent-percent 10] [--silent refuse|hang] | ingest [100000] | create [500] [--concurrency 20] | status-read [1000] [--requests 2000] [--concurrency 1] | footprint [1000] [--starts 3] [--idle-seconds 30] [--steady-seconds 60]");
     return 2;
 }

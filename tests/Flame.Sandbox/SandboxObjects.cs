@@ -36,6 +36,13 @@ public sealed class SandboxObjects(ApiCore api, ContinueTokens continues)
 
     public long ResourceVersion => api.Store.Revision;
 
+    /// <summary>Raised after each object is created, under the store's lock: keep handlers short (see <see cref="ObjectStore.Created"/>).</summary>
+    public event Action<ObjectCreated>? Created
+    {
+        add => api.Store.Created += value;
+        remove => api.Store.Created -= value;
+    }
+
     /// <summary>Drops the watch history: any watch from an older resourceVersion gets 410 Expired.</summary>
     public void CompactWatchHistory() => api.Store.CompactHistory();
 

@@ -194,4 +194,32 @@ public sealed class CrudTests
         ((int)(await h.Anonymous.GetAsync("/version")).StatusCode).Should().Be(200);
         (await h.GetAsync("/api/v1/namespaces/flame/widgets")).Code.Should().Be(404);
     }
+
+    [Fact]
+    public async Task Each_create_raises_Created_with_name_labels_and_a_timestamp_but_updates_do_not()
+    {
+        await using var h = await SandboxHarness.StartAsync();
+        var seen = new List<Flame.Sandbox.Kubernetes.ObjectCreated>();
+        h.Server.Objects.Created += e =>
+        {
+            lock (seen)
+            {
+                seen.Add(e);
+            }
+        };
+        var before = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        (await h.PostAsync(h.ConfigMaps, SandboxHarness.ConfigMap("c1", new Dictionary<string, string> { ["app"] = "x" }))).Code.Should().Be(201);
+        (await h.SendAsync(HttpMethod.Patch, $"{h.ConfigMaps}/c1", JsonNode.Parse("""{"data":{"k":"w"}}"""), "application/merge-patch+json")).Code.Should().Be(200);
+
+        lock (seen)
+        {
+            seen.Should().ContainSingle();
+            seen[0].Plural.Should().Be("configmaps");
+            seen[0].Namespace.Should().Be(h.Ns);
+            seen[0].Name.Should().Be("c1");
+            seen[0].Labels.Should().Contain("app", "x");
+            seen[0].Timestamp.Should().BeGreaterThan(before);
+        }
+    }
 }

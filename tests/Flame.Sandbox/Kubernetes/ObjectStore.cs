@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
@@ -42,6 +43,13 @@ public sealed class ObjectStore(int historyCapacity)
             }
         }
     }
+
+    /// <summary>
+    /// Raised after each create, under the store's lock (so the timestamp is the moment the object became
+    /// visible): handlers must be quick and must not call the store. Benchmarks observe creation with it
+    /// instead of polling the API.
+    /// </summary>
+    public event Action<ObjectCreated>? Created;
 
     private static string Key(ResourceKind kind, string? ns, string name) => $"{kind.Plural}/{ns}/{name}";
 
@@ -149,6 +157,11 @@ public sealed class ObjectStore(int historyCapacity)
             var stored = Stamp(obj);
             Put(key, kind, stored);
             Publish(new WatchEvent("ADDED", kind, stored.CloneObject(), null, _revision));
+            if (Created is { } created)
+            {
+                created(new ObjectCreated(kind.Plural, ns, name, stored.At("metadata", "labels").StringMap(), Stopwatch.GetTimestamp()));
+            }
+
             return stored.CloneObject();
         }
     }
@@ -270,6 +283,10 @@ public sealed class ObjectStore(int historyCapacity)
         channel.Writer.TryComplete();
     }
 }
+
+/// <summary>An object was stored by a create.</summary>
+/// <param name="Timestamp">When, from <see cref="Stopwatch.GetTimestamp"/>.</param>
+public sealed record ObjectCreated(string Plural, string? Namespace, string Name, IReadOnlyDictionary<string, string> Labels, long Timestamp);
 
 /// <summary>A live subscription: replayed or synthetic events first, then the live channel.</summary>
 public sealed class WatchSubscription(List<WatchEvent> initial, ChannelReader<WatchEvent> live, long revision, Action unsubscribe) : IDisposable

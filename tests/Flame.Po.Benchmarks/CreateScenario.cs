@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+
+using Flame.Po.Lifecycle.StatusLoop;
+using Flame.Po.Lifecycle.Workloads;
+using Flame.Sandbox.Kubernetes;
+using Microsoft.Extensions.Options;
+
+using KubernetesResources = Flame.Po.Kubernetes.Models.ResourceKind;
+
+namespace Flame.Po.Benchmarks;
+
+/// <summary>The command line of <c>create</c>: <c>[count=500] [--concurrency 20]</c>.</summary>
+public sealed record CreateOptions(int Count, int Concurrency)
+{
+    /// <summary>Null when the arguments do not parse.</summary>
+    public static CreateOptions? Parse(IReadOnlyList<string> args) =>
+        ScenarioArguments.Parse(args, 500, new Dictionary<string, int> { ["concurrency"] = 20 }) is { } parsed
+            ? new CreateOptions(parsed.Size, parsed.Options["concurrency"])
+            : null;
+}
+
+/// <summary>
+/// <c>create</c>: <c>POST /po/</c> over HTTP with a management token against the whole host with its production
+/// status-loop settings, <c>count</c> creates at <c>concurrency</c> (after a few unmeasured warm-up creates).
+/// Reports the request latency and, per analysis, the time from the request's start until the Sandbox stores
+/// every Kubernetes object of the analysis (the set <see cref="AnalysisManifests.All"/> builds with credentials).
+/// Creation is observed through the Sandbox store's <see cref="ObjectCreated"/> event, so it costs the PO nothing.
+/// </summary>
+public static class CreateScenario
+{
+    private const int WarmUpCreates = 5;
+
+    /// <summary>Runs 10 minutes, so the analyses are still running when every object exists.</summary>
+    private const string Image = "harbor.sandbox.local/sim/ok:runtime-600s";
+    private static readonly TimeSpan ObjectDeadline = TimeSpan.FromMinutes(5);
+
+    public static async Task<CreateResult> RunAsync(CreateOptions options, string repositoryRoot)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        await using var host = await BenchmarkHost.StartAsync(repositoryRoot, new Dictionary<string, string?>());
+        var interval = host.Get<IOptions<StatusLoopSettings>>().Value.IntervalSeconds;
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  status loop every {interval:F0} s; every analysis gets {ExpectedObjects.All.Count} objects: {string.Join(", ", ExpectedObjects.All.Select(o => $"{o.Plural}/{o.Component}"))}"));
+
+        var trackers = new ConcurrentDictionary<string, ObjectTracker>(StringComparer.Ordinal);
+        host.Sandbox.Objects.Created += created =>
+        {
+            if (created.Labels.TryGetValue(WorkloadLabels.AnalysisId, out var id) && trackers.TryGetValue(id, out var tracker))
+            {
+                tracker.Saw(created);
+            }
+        };
+
+        using var http = host.CreateClient(options.Concurrency);
+        var token = host.Sandbox.Tokens.Management(TimeSpan.FromHours(2));
+        for (var i = 0; i < WarmUpCreates; i++)
+        {
+            await CreateAsync(http, token, Guid.NewGuid().ToString());
+        }
+
+        var latencies = new double[options.Count];
+        var total = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, options.Count), new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency }, async (i, _) =>
+        {
+            var id = Guid.NewGuid().ToString();
+            var tracker = new ObjectTracker(Stopwatch.GetTimestamp());
+            trackers[id] = tracker;
+            await CreateAsync(http, token, id);
+            latencies[i] = Stopwatch.GetElapsedTime(tracker.Start).TotalMilliseconds;
+        });
+        var requestSeconds = total.Elapsed.TotalSeconds;
+
+        var waiting = Stopwatch.StartNew();
+        while (trackers.Values.Any(t => !t.Has(ExpectedObjects.All)) && waiting.Elapsed < ObjectDeadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var allSeconds = total.Elapsed.TotalSeconds;
+        return new CreateResult(
+            options.Count,
+            options.Concurrency,
+            interval,
+            options.Count / requestSeconds,
+            allSeconds,
+            [
+                LatencyRow.Of("POST /po/ latency", latencies, targetP50Ms: 50, targetP99Ms: 250),
+                LatencyRow.Of("start → Secrets, NetworkPolicies, analysis Deployment + Service exist", trackers.Values.Select(t => t.MillisecondsUntil(ExpectedObjects.BeforeNginx))),
+                LatencyRow.Of($"start → all {ExpectedObjects.All.Count} objects exist (+ nginx ConfigMap, Deployment, Service)", trackers.Values.Select(t => t.MillisecondsUntil(ExpectedObjects.All)), targetP99Ms: 1000),
+            ]);
+    }
+
+    private static async Task CreateAsync(HttpClient http, string token, string analysisId)
+    {
+        var body = RunningAnalyses.CreateBody(analysisId, Image);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/po/") { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"POST /po/ answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    /// <summary>An analysis' objects by resource and <c>component</c> label, derived from the manifests the PO builds.</summary>
+    private static class ExpectedObjects
+    {
+        public static HashSet<(string Plural, string Component)> All { get; } = Of(m => m.All(nginxConfig: ""));
+
+        public static HashSet<(string Plural, string Component)> BeforeNginx { get; } = Of(m => [.. m.Secrets(), .. m.DeploymentObjectsBeforeNginx()]);
+
+        private static HashSet<(string Plural, string Component)> Of(Func<AnalysisManifests, IEnumerable<Po.Kubernetes.Models.KubernetesObject>> objects)
+        {
+            var plurals = new[] { KubernetesResources.Deployments, KubernetesResources.Services, KubernetesResources.NetworkPolicies, KubernetesResources.ConfigMaps, KubernetesResources.Secrets }
+                .ToDictionary(r => r.Kind, r => r.Plural, StringComparer.Ordinal);
+            var manifests = AnalysisManifests.For(
+                new AnalysisWorkloadRequest
+                {
+                    Namespace = "flame",
+                    AnalysisId = Guid.NewGuid().ToString(),
+                    ProjectId = RunningAnalyses.ProjectId,
+                    RestartCounter = 1,
+                    Image = Image,
+                    Credentials = new AnalysisCredentials(new RegistryCredentials("harbor.sandbox.local", "robot$bench", "registry-password"), "none_needed", ""),
+                },
+                new WorkloadSettings());
+            var list = objects(manifests).Select(o => (plurals[o.Kind], o.Metadata.Labels![WorkloadLabels.Component])).ToList();
+            var set = list.ToHashSet();
+            return set.Count == list.Count ? set : throw new InvalidOperationException("Two objects of an analysis share resource and component; they cannot be told apart.");
+        }
+    }
+
+    /// <summary>When each expected object of one analysis was stored (Stopwatch timestamps); fed under the Sandbox store's lock.</summary>
+    private sealed class ObjectTracker(long start)
+    {
+        private readonly Dictionary<(string Plural, string Component), long> _seen = [];
+
+        public long Start => start;
+
+        public void Saw(ObjectCreated created)
+        {
+            if (created.Labels.TryGetValue(WorkloadLabels.Component, out var component) && ExpectedObjects.All.Contains((created.Plural, component)))
+            {
+                lock (_seen)
+                {
+                    _seen.TryAdd((created.Plural, component), created.Timestamp);
+                }
+            }
+        }
+
+        public bool Has(HashSet<(string Plural, string Component)> objects)
+        {
+            lock (_seen)
+            {
+                return objects.All(_seen.ContainsKey);
+            }
+        }
+
+        /// <summary>From the request's start until the last of <paramref name="objects"/> was stored; infinite if one never was.</summary>
+        public double MillisecondsUntil(HashSet<(string Plural, string Component)> objects)
+        {
+            lock (_seen)
+            {
+                return objects.All(_seen.ContainsKey)
+                    ? Stopwatch.GetElapsedTime(start, objects.Max(o => _seen[o])).TotalMilliseconds
+                    : double.PositiveInfinity;
+            }
+        }
+    }
+}
+
+public sealed record CreateResult(int Creates, int Concurrency, double StatusLoopIntervalSeconds, double CreatesPerSecond, double SecondsUntilAllObjects, IReadOnlyList<LatencyRow> Rows);
