@@ -6,6 +6,7 @@ namespace Flame.Po.Persistence;
 /// </summary>
 public sealed class DatabaseStatus
 {
+    private readonly TaskCompletionSource _migratedOnce = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string? _lastError;
     private volatile bool _migrated;
 
@@ -17,6 +18,21 @@ public sealed class DatabaseStatus
     {
         _migrated = true;
         _lastError = null;
+        _migratedOnce.TrySetResult();
+    }
+
+    /// <summary>True once the schema is usable; false if that did not happen within <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForMigrationAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _migratedOnce.Task.WaitAsync(timeout, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     public void MarkFailed(string error) => _lastError = error;

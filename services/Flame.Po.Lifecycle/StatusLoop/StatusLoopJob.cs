@@ -24,6 +24,8 @@ public sealed class StatusLoopJob(
 {
     public const string BindingName = "status-loop";
 
+    private static readonly TimeSpan MigrationWait = TimeSpan.FromSeconds(30);
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         if (!settings.Value.ReconcilerEnabled)
@@ -33,9 +35,11 @@ public sealed class StatusLoopJob(
             return;
         }
 
-        if (!database.Migrated)
+        // The records live in tables the migrations create; a tick before them could only fail. The first tick
+        // runs at start-up, usually while the migrations still run: it waits for them rather than giving up, so
+        // readiness (which needs one completed tick) follows the schema at once instead of a whole interval later.
+        if (!await database.WaitForMigrationAsync(MigrationWait, cancellationToken))
         {
-            // The records live in tables the migrations create; a tick before them could only fail.
             logger.LogDebug(LogEvents.StatusLoop, "Status loop waits for the database schema");
             return;
         }
