@@ -11,32 +11,71 @@ namespace Flame.Po.Lifecycle.Commands;
 /// <summary>
 /// Commands return at once and ask for the analysis to be advanced now rather than at the next tick
 /// (issue 5: "triggered immediately after commands"). A bounded queue drained in the background; duplicates
-/// are harmless because every step is idempotent.
+/// are harmless because every step is idempotent. An analysis still waiting for the cluster after its follow-up
+/// (its pod not yet scheduled or without IP, so nginx cannot be configured) is looked at again after
+/// <see cref="RetryDelays"/>, so its objects exist within about a second instead of one status-loop interval later.
 /// </summary>
 public sealed class ReconcileRequests
 {
-    private readonly Channel<string> _channel;
+    /// <summary>Delays before each further look at a starting analysis; then the status loop carries on alone.</summary>
+    public static readonly IReadOnlyList<TimeSpan> RetryDelays =
+        [TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
+
+    private readonly Channel<FollowUp> _channel;
+    private readonly TimeProvider _time;
     private int _pending;
 
-    public ReconcileRequests() =>
-        _channel = Channel.CreateBounded<string>(
+    public ReconcileRequests(TimeProvider time)
+    {
+        _time = time;
+        _channel = Channel.CreateBounded<FollowUp>(
             new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest },
             _ => Interlocked.Decrement(ref _pending));
+    }
 
-    /// <summary>Requests queued or being handled (benchmarks wait for 0 before they measure status-loop ticks).</summary>
+    /// <summary>Requests queued, waiting for a retry or being handled (benchmarks wait for 0 before they measure ticks).</summary>
     public int Pending => Volatile.Read(ref _pending);
 
-    public void Enqueue(string analysisId)
+    public void Enqueue(string analysisId) => Write(new FollowUp(analysisId, 0));
+
+    internal ChannelReader<FollowUp> Reader => _channel.Reader;
+
+    internal void Handled() => Interlocked.Decrement(ref _pending);
+
+    /// <summary>Looks at the analysis again after the next delay; false when the retries are used up.</summary>
+    internal bool Retry(FollowUp done, CancellationToken stoppingToken)
+    {
+        if (done.Attempt >= RetryDelays.Count)
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _pending);
+        _ = Task.Delay(RetryDelays[done.Attempt], _time, stoppingToken).ContinueWith(
+            delay =>
+            {
+                Interlocked.Decrement(ref _pending);
+                if (!delay.IsCanceled)
+                {
+                    Write(done with { Attempt = done.Attempt + 1 });
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return true;
+    }
+
+    private void Write(FollowUp followUp)
     {
         // Counted before the write, so a worker finishing it at once never takes the count below zero.
         Interlocked.Increment(ref _pending);
-        _channel.Writer.TryWrite(analysisId);
+        _channel.Writer.TryWrite(followUp);
     }
-
-    internal ChannelReader<string> Reader => _channel.Reader;
-
-    internal void Handled() => Interlocked.Decrement(ref _pending);
 }
+
+/// <summary>One request to advance <see cref="AnalysisId"/>; <see cref="Attempt"/> counts the looks already taken.</summary>
+internal sealed record FollowUp(string AnalysisId, int Attempt);
 
 public sealed class ReconcileRequestWorker(ReconcileRequests queue, IServiceScopeFactory scopes, IOptions<LifecycleSettings> settings, ILogger<ReconcileRequestWorker> logger) : BackgroundService
 {
@@ -48,19 +87,22 @@ public sealed class ReconcileRequestWorker(ReconcileRequests queue, IServiceScop
 
     private async Task DrainAsync(CancellationToken stoppingToken)
     {
-        await foreach (var analysisId in queue.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var followUp in queue.Reader.ReadAllAsync(stoppingToken))
         {
             try
             {
                 if (settings.Value.ReconcilerEnabled)
                 {
                     await using var scope = scopes.CreateAsyncScope();
-                    await scope.ServiceProvider.GetRequiredService<AnalysisReconciler>().ReconcileOneAsync(analysisId, stoppingToken);
+                    if (await scope.ServiceProvider.GetRequiredService<AnalysisReconciler>().ReconcileOneAsync(followUp.AnalysisId, stoppingToken))
+                    {
+                        queue.Retry(followUp, stoppingToken);
+                    }
                 }
             }
             catch (Exception error) when (error is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(error, "Advancing analysis {AnalysisId} after a command failed; the status loop retries it", analysisId);
+                logger.LogWarning(error, "Advancing analysis {AnalysisId} after a command failed; the status loop retries it", followUp.AnalysisId);
             }
             finally
             {

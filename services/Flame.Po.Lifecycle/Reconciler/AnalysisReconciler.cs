@@ -72,18 +72,26 @@ public sealed class AnalysisReconciler(
         return new TickReport(records.Count, probed, steps, swept, watch.Elapsed);
     }
 
-    /// <summary>Advances one analysis now (after a command), with a snapshot of only its objects.</summary>
-    public async Task ReconcileOneAsync(string analysisId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Advances one analysis now (after a command), with a snapshot of only its objects. True when it is still
+    /// <c>starting</c> afterwards, i.e. waiting for the cluster (a pod to be scheduled and get its IP, which nginx
+    /// needs), so the caller may look again soon instead of leaving it to the next tick.
+    /// </summary>
+    public async Task<bool> ReconcileOneAsync(string analysisId, CancellationToken cancellationToken)
     {
         var stored = await repository.GetAsync(analysisId, cancellationToken);
         if (stored is null || !stored.Record.IsActive)
         {
-            return;
+            return false;
         }
 
         var view = new ClusterView(await ClusterSnapshot.LoadAsync(cluster.Client, analysisId, cancellationToken));
         var probe = await ProbeIfDueAsync(stored.Record, view, cancellationToken);
         await AdvanceSafelyAsync(stored, view, probe, cancellationToken);
+        return await repository.GetAsync(analysisId, cancellationToken) is { Record: var record }
+            && record.Phase == LifecyclePhase.Active
+            && record.Desired == Core.Analyses.DesiredState.Running
+            && record.Status == Core.Analyses.AnalysisStatus.Starting;
     }
 
     private async Task<int> AdvanceSafelyAsync(StoredAnalysis stored, ClusterView view, ProbeResult? probe, CancellationToken cancellationToken)
