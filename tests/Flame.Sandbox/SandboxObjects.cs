@@ -13,7 +13,7 @@ public sealed class SandboxObjects(ApiCore api, ContinueTokens continues)
     public IReadOnlyList<JsonObject> List(string plural, string? ns = null, string? labelSelector = null)
     {
         var selector = LabelSelector.Parse(labelSelector);
-        return api.Store.List(ResourceCatalog.ByPlural(plural), ns, o => selector.Matches(o.At("metadata", "labels").StringMap()), selector.Equalities).Items;
+        return api.Store.List(ResourceCatalog.ByPlural(plural), ns, o => selector.Matches(o.At("metadata", "labels").StringMap()), selector.Equalities, selector.Alternatives).Items;
     }
 
     /// <summary>Creates an object through the same rules as a POST (defaulting, validation, controllers react).</summary>

@@ -153,7 +153,7 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
                 var fieldSelector = FieldSelector.Parse(request.Query["fieldSelector"], kind);
                 var options = await ReadDeleteOptionsAsync(request, ct);
                 var deleted = new JsonArray();
-                foreach (var item in runtime.Api.Store.List(kind, api.Namespace, o => selector.Matches(o.At("metadata", "labels").StringMap()) && fieldSelector.Matches(o), selector.Equalities).Items)
+                foreach (var item in runtime.Api.Store.List(kind, api.Namespace, o => selector.Matches(o.At("metadata", "labels").StringMap()) && fieldSelector.Matches(o), selector.Equalities, selector.Alternatives).Items)
                 {
                     var result = runtime.Api.Delete(kind, api.Namespace, item.Str("metadata", "name")!, options);
                     deleted.Add(result.Str("kind") == "Status" ? Strip(item) : Strip(result));
@@ -186,7 +186,7 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
         }
         else
         {
-            (matching, revision) = runtime.Api.Store.List(kind, ns, o => labels.Matches(o.At("metadata", "labels").StringMap()) && fields.Matches(o), labels.Equalities);
+            (matching, revision) = runtime.Api.Store.List(kind, ns, o => labels.Matches(o.At("metadata", "labels").StringMap()) && fields.Matches(o), labels.Equalities, labels.Alternatives);
             offset = 0;
         }
 

@@ -10,16 +10,23 @@ public sealed partial class LabelSelector
 {
     private readonly List<Func<IReadOnlyDictionary<string, string>, bool>> _requirements;
 
-    private LabelSelector(List<Func<IReadOnlyDictionary<string, string>, bool>> requirements, Dictionary<string, string> equalities)
+    private LabelSelector(List<Func<IReadOnlyDictionary<string, string>, bool>> requirements, Dictionary<string, string> equalities, IReadOnlyList<IReadOnlyDictionary<string, string>>? alternatives = null)
     {
         _requirements = requirements;
         Equalities = equalities;
+        Alternatives = alternatives ?? [];
     }
 
     public static LabelSelector Everything { get; } = new([], []);
 
     /// <summary>The <c>k=v</c> requirements: every match carries these labels, so the store can look them up in its index.</summary>
     public IReadOnlyDictionary<string, string> Equalities { get; }
+
+    /// <summary>
+    /// For a selector whose only indexable requirement is <c>k in (a,b)</c>: every match carries <c>k=a</c> or
+    /// <c>k=b</c>, so the store can look up each in its index instead of visiting every object.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> Alternatives { get; }
 
     public bool Matches(IReadOnlyDictionary<string, string> labels) => _requirements.All(r => r(labels));
 
@@ -32,12 +39,16 @@ public sealed partial class LabelSelector
 
         var requirements = new List<Func<IReadOnlyDictionary<string, string>, bool>>();
         var equalities = new Dictionary<string, string>(StringComparer.Ordinal);
+        var sets = new List<(string Key, HashSet<string> Values)>();
         foreach (var part in SplitTopLevel(text))
         {
-            requirements.Add(ParseRequirement(part.Trim(), text, equalities));
+            requirements.Add(ParseRequirement(part.Trim(), text, equalities, sets));
         }
 
-        return new LabelSelector(requirements, equalities);
+        var alternatives = equalities.Count == 0 && sets.Count > 0
+            ? sets[0].Values.Select(v => (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(StringComparer.Ordinal) { [sets[0].Key] = v }).ToList()
+            : null;
+        return new LabelSelector(requirements, equalities, alternatives);
     }
 
     /// <summary>Builds a selector from a <c>matchLabels</c>/<c>matchExpressions</c> object (Deployment, Service).</summary>
@@ -70,7 +81,7 @@ public sealed partial class LabelSelector
         yield return text[start..];
     }
 
-    private static Func<IReadOnlyDictionary<string, string>, bool> ParseRequirement(string part, string whole, Dictionary<string, string> equalities)
+    private static Func<IReadOnlyDictionary<string, string>, bool> ParseRequirement(string part, string whole, Dictionary<string, string> equalities, List<(string Key, HashSet<string> Values)> sets)
     {
         if (part.Length == 0)
         {
@@ -85,6 +96,11 @@ public sealed partial class LabelSelector
             foreach (var v in values)
             {
                 ValidValue(v, whole);
+            }
+
+            if (set.Groups["op"].Value == "in")
+            {
+                sets.Add((key, values));
             }
 
             return set.Groups["op"].Value == "in"

@@ -66,11 +66,16 @@ public sealed class ObjectStore(int historyCapacity)
     /// cloning. Objects must carry every label of <paramref name="labels"/>: those are looked up in the label index,
     /// so a label-selected list of one analysis' objects neither visits nor copies every object of the kind.
     /// </summary>
-    public (List<JsonObject> Items, long Revision) List(ResourceKind kind, string? ns, Func<JsonObject, bool>? match = null, IReadOnlyDictionary<string, string>? labels = null)
+    /// <param name="alternatives">Without <paramref name="labels"/>: every match carries all labels of one of these
+    /// (a <c>k in (a,b)</c> selector), looked up in the index too.</param>
+    public (List<JsonObject> Items, long Revision) List(
+        ResourceKind kind, string? ns, Func<JsonObject, bool>? match = null, IReadOnlyDictionary<string, string>? labels = null, IReadOnlyList<IReadOnlyDictionary<string, string>>? alternatives = null)
     {
         lock (_gate)
         {
-            var candidates = labels is { Count: > 0 } ? WithLabels(kind, ns, labels) : Scan(kind, ns);
+            var candidates = labels is { Count: > 0 } ? WithLabels(kind, ns, labels)
+                : alternatives is { Count: > 0 } ? WithAnyOf(kind, ns, alternatives)
+                : Scan(kind, ns);
             return (candidates.Where(o => match is null || match(o)).Select(o => o.CloneObject()).ToList(), _revision);
         }
     }
@@ -87,6 +92,16 @@ public sealed class ObjectStore(int historyCapacity)
         {
             return WithLabels(kind, ns, selector).FirstOrDefault(match)?.CloneObject();
         }
+    }
+
+    private IEnumerable<JsonObject> WithAnyOf(ResourceKind kind, string? ns, IReadOnlyList<IReadOnlyDictionary<string, string>> alternatives)
+    {
+        var prefix = $"{kind.Plural}/{ns}/";
+        return alternatives.SelectMany(labels => _indexes.KeysWithLabels(kind, labels))
+            .Distinct(StringComparer.Ordinal)
+            .Where(key => ns is null || key.StartsWith(prefix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(key => _objects[key].Object);
     }
 
     private IEnumerable<JsonObject> WithLabels(ResourceKind kind, string? ns, IReadOnlyDictionary<string, string> labels)
