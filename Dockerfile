@@ -10,9 +10,12 @@ RUN dotnet publish services/Flame.Po.Host/Flame.Po.Host.csproj -c Release -o /ap
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
-# The PO listens on 8000 (po-spec §3.1); the base image's own default port is switched off.
+# The PO listens on 8000 (po-spec §3.1); the base image's own default port is switched off. Two glibc malloc
+# arenas instead of one per thread: with 1,000 analyses the native heap (TLS to the API server, sockets) held about
+# 120 MB more without it (README "Performance").
 ENV ASPNETCORE_HTTP_PORTS="" \
     PO_PORT=8000 \
+    MALLOC_ARENA_MAX=2 \
     DOTNET_CLI_TELEMETRY_OPTOUT=1
 EXPOSE 8000
 # Non-root, like the service we replace (UID 10000); pods additionally run with a read-only root filesystem.
