@@ -4,8 +4,11 @@ using Flame.Po.IntegrationTests.Support;
 
 namespace Flame.Po.IntegrationTests.Chaos;
 
-/// <summary>A kill of the host: when, how long it was down, and how long the next process took to be ready.</summary>
-public sealed record HostKill(TimeSpan At, TimeSpan Down, TimeSpan ReadyAfter);
+/// <summary>
+/// A kill of the host: when, how long it was down, and how long the next process took to be ready (null: it was
+/// killed again before it was ready).
+/// </summary>
+public sealed record HostKill(TimeSpan At, TimeSpan Down, TimeSpan? ReadyAfter);
 
 /// <summary>
 /// The whole PO (<c>--target all</c>) as a separate process on a fixed port, which the run SIGKILLs (no shutdown, no
@@ -40,8 +43,12 @@ public sealed class ChaosHost : IAsyncDisposable
         await WaitReadyAsync(timeout);
     }
 
-    /// <summary>SIGKILL, then (after <paramref name="downtime"/>) a fresh process; returns once it is ready.</summary>
-    public async Task KillAndRestartAsync(TimeSpan at, TimeSpan downtime, TimeSpan readyTimeout)
+    /// <summary>
+    /// SIGKILL, then (after <paramref name="downtime"/>) a fresh process on the same port; waits up to
+    /// <paramref name="readyWithin"/> for it to be ready. A process not ready by then is left starting: the next kill may
+    /// hit it while it starts, as a crash-looping pod would be. With <paramref name="mustBeReady"/> that is a failure.
+    /// </summary>
+    public async Task<HostKill> KillAndRestartAsync(TimeSpan at, TimeSpan downtime, TimeSpan readyWithin, bool mustBeReady)
     {
         var process = _process ?? throw new InvalidOperationException("The host is not running.");
         _process = null;
@@ -52,8 +59,20 @@ public sealed class ChaosHost : IAsyncDisposable
         await Task.Delay(downtime);
         var down = watch.Elapsed;
         _process = HostProcess.Start(["--target", "all", "--urls", BaseAddress.ToString()], _environment);
-        await WaitReadyAsync(readyTimeout);
-        _kills.Add(new HostKill(at, down, watch.Elapsed - down));
+        TimeSpan? readyAfter = null;
+        try
+        {
+            await WaitReadyAsync(readyWithin);
+            readyAfter = watch.Elapsed - down;
+        }
+        catch (TimeoutException) when (!mustBeReady)
+        {
+            // Killed again while it starts.
+        }
+
+        var kill = new HostKill(at, down, readyAfter);
+        _kills.Add(kill);
+        return kill;
     }
 
     public async Task StopAsync()
@@ -87,7 +106,8 @@ public sealed class ChaosHost : IAsyncDisposable
 
             try
             {
-                using var response = await http.GetAsync("/readyz");
+                using var attempt = new CancellationTokenSource(TimeSpan.FromTicks(Math.Max(1, (deadline - DateTime.UtcNow).Ticks)));
+                using var response = await http.GetAsync("/readyz", attempt.Token);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;

@@ -113,13 +113,14 @@ public sealed record ChaosPlan
         var outageFrom = Between(random, TimeSpan.FromSeconds(8), chaosWindow - outageLength - TimeSpan.FromSeconds(5));
         var outageUntil = outageFrom + outageLength;
 
-        // At least three kills, at least one of them during the Hub outage, at least 4 s apart.
+        // At least three kills, at least one of them during the Hub outage, at least 12 s apart (a host takes several
+        // seconds to start on a loaded machine; a kill may still hit one that is starting).
         var killCount = Math.Max(3, size / 40);
         var killTimes = new List<TimeSpan> { Between(random, outageFrom + TimeSpan.FromSeconds(1), outageUntil - TimeSpan.FromSeconds(1)) };
-        while (killTimes.Count < killCount)
+        for (var tries = 0; killTimes.Count < killCount; tries++)
         {
             var at = Between(random, TimeSpan.FromSeconds(4), chaosWindow - TimeSpan.FromSeconds(4));
-            if (killTimes.All(k => (k - at).Duration() >= TimeSpan.FromSeconds(4)))
+            if (killTimes.All(k => (k - at).Duration() >= TimeSpan.FromSeconds(tries < 1000 ? 12 : 3)))
             {
                 killTimes.Add(at);
             }

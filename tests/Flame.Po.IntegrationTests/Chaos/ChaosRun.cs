@@ -166,12 +166,14 @@ public static class ChaosRun
 
         async Task Kill()
         {
-            foreach (var kill in plan.Kills)
+            for (var i = 0; i < plan.Kills.Count; i++)
             {
-                await At(kill.At);
-                await host.KillAndRestartAsync(clock.Elapsed, kill.Downtime, TimeSpan.FromSeconds(120));
-                var last = host.Kills[^1];
-                log($"Killed the host at {last.At.TotalSeconds:F1} s; down {last.Down.TotalSeconds:F1} s, ready {last.ReadyAfter.TotalSeconds:F1} s later");
+                await At(plan.Kills[i].At);
+                var last = i == plan.Kills.Count - 1;
+                var readyWithin = last ? TimeSpan.FromSeconds(120) : plan.Kills[i + 1].At - clock.Elapsed;
+                var kill = await host.KillAndRestartAsync(clock.Elapsed, plan.Kills[i].Downtime, readyWithin, mustBeReady: last);
+                log($"Killed the host at {kill.At.TotalSeconds:F1} s; down {kill.Down.TotalSeconds:F1} s, "
+                    + (kill.ReadyAfter is { } ready ? $"ready {ready.TotalSeconds:F1} s later" : "killed again before it was ready"));
             }
         }
 

@@ -21,6 +21,8 @@ public sealed class ChaosSuiteTests(ITestOutputHelper output)
         var path = result.Summary.Write();
         output.WriteLine(result.Summary.ToText());
         output.WriteLine($"Summary written to {path}");
+        result.Summary.Kills.Should().HaveCountGreaterThanOrEqualTo(3, "the host must be killed at least three times ({0})", plan.Reproduce)
+            .And.Contain(k => k.At >= plan.OutageFrom && k.At < plan.OutageUntil, "one kill must fall in the Hub outage ({0})", plan.Reproduce);
         result.Violations.Should().BeEmpty(
             "every invariant must hold after the chaos run (replay with {0}); broken:\n{1}",
             plan.Reproduce,

@@ -78,7 +78,7 @@ public sealed class ChaosSummary(ChaosPlan plan)
             {
                 ["at"] = Round(k.At.TotalSeconds),
                 ["down"] = Round(k.Down.TotalSeconds),
-                ["ready_after"] = Round(k.ReadyAfter.TotalSeconds),
+                ["ready_after"] = k.ReadyAfter is { } ready ? Round(ready.TotalSeconds) : null,
                 ["during_hub_outage"] = k.At >= plan.OutageFrom && k.At < plan.OutageUntil,
             })]),
             ["hub_outage"] = new JsonObject { ["from"] = Round(plan.OutageFrom.TotalSeconds), ["until"] = Round(plan.OutageUntil.TotalSeconds) },
@@ -115,7 +115,7 @@ public sealed class ChaosSummary(ChaosPlan plan)
     {
         var directory = Environment.GetEnvironmentVariable("FLAME_TEST_WORK") is { Length: > 0 } work ? work : Path.GetTempPath();
         var path = Path.Combine(directory, "chaos-summary.json");
-        File.WriteAllText(path, ToText(), Encoding.UTF8);
+        File.WriteAllText(path, ToText(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
         return path;
     }
 
