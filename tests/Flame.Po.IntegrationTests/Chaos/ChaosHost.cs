@@ -44,11 +44,11 @@ public sealed class ChaosHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// SIGKILL, then (after <paramref name="downtime"/>) a fresh process on the same port; waits up to
-    /// <paramref name="readyWithin"/> for it to be ready. A process not ready by then is left starting: the next kill may
-    /// hit it while it starts, as a crash-looping pod would be. With <paramref name="mustBeReady"/> that is a failure.
+    /// SIGKILL, then (after <paramref name="downtime"/>) a fresh process on the same port; waits until
+    /// <paramref name="readyBy"/> (UTC) for it to be ready. A process not ready by then is left starting: the next kill
+    /// may hit it while it starts, as a crash-looping pod would be. With <paramref name="mustBeReady"/> that is a failure.
     /// </summary>
-    public async Task<HostKill> KillAndRestartAsync(TimeSpan at, TimeSpan downtime, TimeSpan readyWithin, bool mustBeReady)
+    public async Task<HostKill> KillAndRestartAsync(TimeSpan at, TimeSpan downtime, DateTime readyBy, bool mustBeReady)
     {
         var process = _process ?? throw new InvalidOperationException("The host is not running.");
         _process = null;
@@ -62,7 +62,7 @@ public sealed class ChaosHost : IAsyncDisposable
         TimeSpan? readyAfter = null;
         try
         {
-            await WaitReadyAsync(readyWithin);
+            await WaitReadyAsync(readyBy - DateTime.UtcNow);
             readyAfter = watch.Elapsed - down;
         }
         catch (TimeoutException) when (!mustBeReady)

@@ -57,6 +57,20 @@ public sealed class ChaosInvariantsTests
         ChaosPlan.Create(seed: 8, size: 8).Analyses.Select(a => a.Id).Should().NotIntersectWith(Plan.Analyses.Select(a => a.Id));
     }
 
+    [Theory]
+    [InlineData(ChaosPlan.DefaultSeed, ChaosPlan.DefaultSize)]
+    [InlineData(1, ChaosPlan.DefaultSize)]
+    [InlineData(2, ChaosPlan.DefaultSize)]
+    [InlineData(ChaosPlan.DefaultSeed, 200)]
+    public void Kills_are_spread_over_the_chaos_window_and_one_falls_in_the_hub_outage(int seed, int size)
+    {
+        var plan = ChaosPlan.Create(seed, size);
+
+        plan.Kills.Should().HaveCountGreaterThanOrEqualTo(3).And.Contain(k => k.At >= plan.OutageFrom && k.At < plan.OutageUntil);
+        plan.Kills.Zip(plan.Kills.Skip(1)).Should().OnlyContain(pair => pair.Second.At - pair.First.At >= TimeSpan.FromSeconds(12));
+        plan.Kills.Should().OnlyContain(k => k.At < plan.ChaosWindow);
+    }
+
     [Fact]
     public void A_clean_run_breaks_no_invariant() => ChaosInvariants.Check(Clean()).Should().BeEmpty();
 

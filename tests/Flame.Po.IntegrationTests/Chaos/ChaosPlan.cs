@@ -113,16 +113,24 @@ public sealed record ChaosPlan
         var outageFrom = Between(random, TimeSpan.FromSeconds(8), chaosWindow - outageLength - TimeSpan.FromSeconds(5));
         var outageUntil = outageFrom + outageLength;
 
-        // At least three kills, at least one of them during the Hub outage, at least 12 s apart (a host takes several
-        // seconds to start on a loaded machine; a kill may still hit one that is starting).
+        // At least three kills, at least one of them during the Hub outage, preferably 12 s apart (a host takes several
+        // seconds to start on a loaded machine; a kill may still hit one that is starting). Whole sets are drawn until
+        // one is spread enough; after many tries the spacing drops to 3 s.
         var killCount = Math.Max(3, size / 40);
-        var killTimes = new List<TimeSpan> { Between(random, outageFrom + TimeSpan.FromSeconds(1), outageUntil - TimeSpan.FromSeconds(1)) };
-        for (var tries = 0; killTimes.Count < killCount; tries++)
+        var killTimes = new List<TimeSpan>();
+        for (var tries = 0; killTimes.Count == 0; tries++)
         {
-            var at = Between(random, TimeSpan.FromSeconds(4), chaosWindow - TimeSpan.FromSeconds(4));
-            if (killTimes.All(k => (k - at).Duration() >= TimeSpan.FromSeconds(tries < 1000 ? 12 : 3)))
+            var spacing = TimeSpan.FromSeconds(tries < 1000 ? 12 : 3);
+            var set = new List<TimeSpan> { Between(random, outageFrom + TimeSpan.FromSeconds(1), outageUntil - TimeSpan.FromSeconds(1)) };
+            for (var i = 1; i < killCount; i++)
             {
-                killTimes.Add(at);
+                set.Add(Between(random, TimeSpan.FromSeconds(4), chaosWindow - TimeSpan.FromSeconds(4)));
+            }
+
+            var ordered = set.Order().ToList();
+            if (ordered.Zip(ordered.Skip(1)).All(pair => pair.Second - pair.First >= spacing))
+            {
+                killTimes = ordered;
             }
         }
 

@@ -170,8 +170,8 @@ public static class ChaosRun
             {
                 await At(plan.Kills[i].At);
                 var last = i == plan.Kills.Count - 1;
-                var readyWithin = last ? TimeSpan.FromSeconds(120) : plan.Kills[i + 1].At - clock.Elapsed;
-                var kill = await host.KillAndRestartAsync(clock.Elapsed, plan.Kills[i].Downtime, readyWithin, mustBeReady: last);
+                var readyBy = DateTime.UtcNow + (last ? TimeSpan.FromSeconds(120) : plan.Kills[i + 1].At - clock.Elapsed);
+                var kill = await host.KillAndRestartAsync(clock.Elapsed, plan.Kills[i].Downtime, readyBy, mustBeReady: last);
                 log($"Killed the host at {kill.At.TotalSeconds:F1} s; down {kill.Down.TotalSeconds:F1} s, "
                     + (kill.ReadyAfter is { } ready ? $"ready {ready.TotalSeconds:F1} s later" : "killed again before it was ready"));
             }
