@@ -18,13 +18,15 @@ public sealed record ChaosResult(ChaosFacts Facts, IReadOnlyList<ChaosViolation>
 public static class ChaosRun
 {
     /// <summary>
-    /// Time budgets small enough for a short run, large enough for a loaded two-core machine. The orphan grace is
-    /// longer than the harness' (see <c>ApiFixture</c>): a create can take over a second between its Secrets and its record.
+    /// Time budgets small enough for a short run, large enough for a loaded two-core machine (CI runs other test
+    /// classes alongside): a stuck analysis must be found stuck, not slow, so the start-up grace leaves room for a probe
+    /// that times out once. The orphan grace is longer than the harness' (see <c>ApiFixture</c>): a create can take
+    /// over a second between its Secrets and its record.
     /// </summary>
     private static readonly Dictionary<string, string?> Settings = new()
     {
         ["STATUS_LOOP_INTERVAL"] = "0.2",
-        ["STARTUP_GRACE"] = "5",
+        ["STARTUP_GRACE"] = "8",
         ["PENDING_TIMEOUT"] = "1",
         ["UNRESPONSIVE_TIMEOUT"] = "10",
         ["HEALTHZ_TIMEOUT"] = "3",
