@@ -11,7 +11,7 @@ namespace Flame.Po.Lifecycle.Reconciler;
 /// Publishes the events a transition wrote into the record, then clears them with a compare-and-swap. A crash
 /// in between republishes the same event ids, which consumers drop: at-least-once delivery, exactly-once effect.
 /// </summary>
-public sealed class EventOutbox(AnalysisRepository repository, IEventPublisher publisher, ILogger<EventOutbox> logger)
+public sealed class EventOutbox(AnalysisRepository repository, IEventPublisher publisher, FaultPoints faults, ILogger<EventOutbox> logger)
 {
     public async Task<StoredAnalysis> FlushAsync(StoredAnalysis stored, CancellationToken cancellationToken)
     {
@@ -24,7 +24,13 @@ public sealed class EventOutbox(AnalysisRepository repository, IEventPublisher p
         try
         {
             await PublishAsync(stored.Record.PendingEvents, cancellationToken);
-            return await repository.SaveAsync(stored, stored.Record with { PendingEvents = [] }, cancellationToken);
+            var flushed = await repository.SaveAsync(stored, stored.Record with { PendingEvents = [] }, cancellationToken);
+            foreach (var status in stored.Record.PendingEvents.Select(e => e.To).Distinct(StringComparer.Ordinal))
+            {
+                faults.Reach($"after:FlushEvents:{status}");
+            }
+
+            return flushed;
         }
         catch (StateConflictException)
         {

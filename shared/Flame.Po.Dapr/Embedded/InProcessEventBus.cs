@@ -11,10 +11,13 @@ namespace Flame.Po.Dapr.Embedded;
 
 /// <summary>
 /// The embedded pub/sub: messages are wrapped in the same CloudEvent envelope Dapr uses and handed to every
-/// subscription of the topic. Each delivery is retried with exponential backoff until the handler answers
-/// SUCCESS or DROP (or the attempt budget runs out, which is logged as an error) — at-least-once for as long as
-/// the process lives, with no ordering guarantee, like Dapr. Durable hand-offs (the Hub outbox) keep their own
-/// tables; this bus is for notifications.
+/// subscription of the topic. The first delivery happens before <see cref="PublishAsync{T}"/> returns, so a publisher
+/// that clears its outbox afterwards (the lifecycle's event outbox, the report publisher) never loses a message that a
+/// handler applied, even if the process is killed right after: in memory nothing is durable, only the handler's
+/// effect is. A delivery that fails (RETRY or an exception) is retried in the background with exponential backoff
+/// until the handler answers SUCCESS or DROP (or the attempt budget runs out, which is logged as an error) —
+/// at-least-once for as long as the process lives, with no ordering guarantee, like Dapr. Durable hand-offs (the Hub
+/// outbox) keep their own tables; this bus is for notifications.
 /// </summary>
 public sealed class InProcessEventBus(
     IEnumerable<EventSubscription> subscriptions,
@@ -24,60 +27,60 @@ public sealed class InProcessEventBus(
     TimeProvider time,
     ILogger<InProcessEventBus> logger) : BackgroundService, IEventPublisher
 {
-    private readonly Channel<CloudEvent> _queue = Channel.CreateUnbounded<CloudEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(CloudEvent Message, EventSubscription Subscription)> _retries =
+        Channel.CreateUnbounded<(CloudEvent, EventSubscription)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ILookup<string, EventSubscription> _byTopic = subscriptions.ToLookup(s => s.Topic, StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, bool> _inFlight = new();
+    private volatile bool _stopping;
 
-    public Task PublishAsync<T>(string topic, T data, CancellationToken cancellationToken)
+    public async Task PublishAsync<T>(string topic, T data, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var message = CloudEvent.Create(identity.Value.AppId, Topics.PubSubName, topic, data, time.GetUtcNow());
-        if (!_queue.Writer.TryWrite(message))
+        if (_stopping)
         {
             throw new InvalidOperationException($"The event bus is shutting down; message for topic '{topic}' was not accepted.");
         }
 
-        return Task.CompletedTask;
+        var message = CloudEvent.Create(identity.Value.AppId, Topics.PubSubName, topic, data, time.GetUtcNow());
+        foreach (var subscription in _byTopic[message.Topic])
+        {
+            var outcome = await HandleOnceAsync(subscription, message, cancellationToken);
+            if (outcome == EventOutcome.Drop)
+            {
+                LogDropped(subscription, message);
+            }
+            else if (outcome == EventOutcome.Retry && !_retries.Writer.TryWrite((message, subscription)))
+            {
+                throw new InvalidOperationException($"The event bus is shutting down; message for topic '{topic}' was not accepted.");
+            }
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var message in _queue.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var (message, subscription) in _retries.Reader.ReadAllAsync(stoppingToken))
         {
-            foreach (var subscription in _byTopic[message.Topic])
-            {
-                var delivery = DeliverAsync(subscription, message, stoppingToken);
-                _inFlight[delivery] = true;
-                _ = delivery.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
-            }
+            var delivery = DeliverAsync(subscription, message, stoppingToken);
+            _inFlight[delivery] = true;
+            _ = delivery.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
         }
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
+        _stopping = true;
+        _retries.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
         await Task.WhenAll(_inFlight.Keys).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private async Task DeliverAsync(EventSubscription subscription, CloudEvent message, CancellationToken stoppingToken)
     {
+        // Attempt 1 was made by PublishAsync; back off before each further one.
         var policy = settings.Value;
         var backoff = policy.InitialBackoff;
-        for (var attempt = 1; attempt <= policy.MaxAttempts && !stoppingToken.IsCancellationRequested; attempt++)
+        for (var attempt = 2; attempt <= policy.MaxAttempts && !stoppingToken.IsCancellationRequested; attempt++)
         {
-            var outcome = await HandleOnceAsync(subscription, message, stoppingToken);
-            if (outcome == EventOutcome.Success)
-            {
-                return;
-            }
-
-            if (outcome == EventOutcome.Drop)
-            {
-                logger.LogWarning("Message {message_id} on topic {topic} dropped by {handler}", message.Id, message.Topic, subscription.HandlerType.Name);
-                return;
-            }
-
             try
             {
                 await Task.Delay(backoff, time, stoppingToken);
@@ -88,11 +91,25 @@ public sealed class InProcessEventBus(
             }
 
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, policy.MaxBackoff.Ticks));
+            var outcome = await HandleOnceAsync(subscription, message, stoppingToken);
+            if (outcome == EventOutcome.Success)
+            {
+                return;
+            }
+
+            if (outcome == EventOutcome.Drop)
+            {
+                LogDropped(subscription, message);
+                return;
+            }
         }
 
         logger.LogError("Message {message_id} on topic {topic} not delivered to {handler} after {attempts} attempts",
             message.Id, message.Topic, subscription.HandlerType.Name, policy.MaxAttempts);
     }
+
+    private void LogDropped(EventSubscription subscription, CloudEvent message) =>
+        logger.LogWarning("Message {message_id} on topic {topic} dropped by {handler}", message.Id, message.Topic, subscription.HandlerType.Name);
 
     private async Task<EventOutcome> HandleOnceAsync(EventSubscription subscription, CloudEvent message, CancellationToken stoppingToken)
     {

@@ -36,10 +36,14 @@ public sealed class LifecycleHarness : IAsyncDisposable
     /// <param name="commandsOnly">The in-process host takes commands but never reconciles (no status loop, no
     /// reconcile after commands): crash tests let a separate, killable process do the reconciling.</param>
     /// <param name="hub">Configure the Sandbox's Hub (off by default: most tests need no Hub traffic).</param>
+    /// <param name="inProcessOverrides">Settings for the in-process host only, on top of <see cref="Settings"/> (e.g. to
+    /// keep it from talking to the Hub while a separate process does).</param>
+    /// <param name="sandboxSeed">Seeds the Sandbox's names and fault decisions.</param>
     public static async Task<LifecycleHarness> StartAsync(
-        IDictionary<string, string?>? overrides = null, double timeScale = 0.01, bool commandsOnly = false, bool hub = false, TimeSpan? tokenLifetime = null)
+        IDictionary<string, string?>? overrides = null, double timeScale = 0.01, bool commandsOnly = false, bool hub = false, TimeSpan? tokenLifetime = null,
+        IDictionary<string, string?>? inProcessOverrides = null, int sandboxSeed = 42)
     {
-        var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = timeScale, TokenLifetime = tokenLifetime ?? TimeSpan.FromMinutes(5) });
+        var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = timeScale, TokenLifetime = tokenLifetime ?? TimeSpan.FromMinutes(5), Seed = sandboxSeed });
         var database = await TestPostgres.CreateDatabaseAsync();
         var settings = database.EnvironmentValues();
         settings["KUBECONFIG"] = sandbox.KubeconfigPath;
@@ -69,7 +73,18 @@ public sealed class LifecycleHarness : IAsyncDisposable
             settings[key] = value;
         }
 
-        var host = await RunningHost.StartAsync(HostTarget.All, commandsOnly ? new Dictionary<string, string?>(settings) { ["RECONCILER_ENABLED"] = "false" } : settings);
+        var inProcess = new Dictionary<string, string?>(settings);
+        if (commandsOnly)
+        {
+            inProcess["RECONCILER_ENABLED"] = "false";
+        }
+
+        foreach (var (key, value) in inProcessOverrides ?? new Dictionary<string, string?>())
+        {
+            inProcess[key] = value;
+        }
+
+        var host = await RunningHost.StartAsync(HostTarget.All, inProcess);
         if (!commandsOnly)
         {
             await host.WaitForReadinessAsync(System.Net.HttpStatusCode.OK);

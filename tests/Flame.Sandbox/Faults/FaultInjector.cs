@@ -10,6 +10,7 @@ public sealed class FaultInjector(int seed, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private readonly List<FaultRule> _rules = [];
+    private readonly Dictionary<FaultRule, long> _fired = new(ReferenceEqualityComparer.Instance);
     private Random _random = new(seed);
 
     public IReadOnlyList<FaultRule> Rules
@@ -36,6 +37,15 @@ public sealed class FaultInjector(int seed, TimeProvider time)
     {
         var now = time.GetUtcNow();
         Add(new FaultRule { Route = route, StatusCode = statusCode, From = now, Until = now + duration });
+    }
+
+    /// <summary>How often <paramref name="rule"/> (this instance) fired since it was added; kept after <see cref="Clear"/>.</summary>
+    public long Fired(FaultRule rule)
+    {
+        lock (_gate)
+        {
+            return _fired.GetValueOrDefault(rule);
+        }
     }
 
     /// <summary>Removes all rules and restarts the random sequence from the seed.</summary>
@@ -65,6 +75,7 @@ public sealed class FaultInjector(int seed, TimeProvider time)
 
                 if (rule.Rate >= 1.0 || _random.NextDouble() < rule.Rate)
                 {
+                    _fired[rule] = _fired.GetValueOrDefault(rule) + 1;
                     return rule;
                 }
             }

@@ -1,0 +1,63 @@
+using Flame.Po.Core.Analyses;
+using Flame.Po.IntegrationTests.Lifecycle;
+using Flame.Po.IntegrationTests.Support;
+using Flame.Po.Lifecycle.Analyses;
+using Flame.Po.Lifecycle.Commands;
+
+namespace Flame.Po.IntegrationTests.LogService;
+
+/// <summary>
+/// Found by the chaos suite's reasoning about kills (issue 9 §2): with the embedded building blocks the lifecycle
+/// cleared an analysis' event outbox as soon as the in-process bus had queued the events in memory, so a host killed
+/// right after that lost the transition — a terminal status then never reached the Hub. The host is killed exactly
+/// there (fault point <c>after:FlushEvents:&lt;status&gt;</c>); a fresh host must still deliver the terminal status.
+/// </summary>
+public sealed class HubCrashTests
+{
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["HUB_SYNC_INTERVAL"] = "0.2",
+        ["HUB_RETRY_MAX"] = "3",
+        ["LOG_LEVEL"] = "warning",
+    };
+
+    /// <summary>Only the killable process talks to the Hub; the in-process host takes the create command.</summary>
+    private static readonly Dictionary<string, string?> InProcess = new()
+    {
+        ["HUB_URL_CORE"] = "",
+        ["HUB_URL_AUTH"] = "",
+        ["HUB_CLIENT_ID"] = "",
+        ["HUB_CLIENT_SECRET"] = "",
+    };
+
+    [Theory]
+    [InlineData("harbor.sandbox.local/sim/oom", AnalysisStatus.Failed)]
+    [InlineData("harbor.sandbox.local/sim/ok:runtime-100s_progress-2", AnalysisStatus.Executed)]
+    public async Task A_host_killed_right_after_publishing_a_terminal_status_still_reports_it_to_the_hub(string image, string terminal)
+    {
+        await using var h = await LifecycleHarness.StartAsync(Settings, commandsOnly: true, hub: true, inProcessOverrides: InProcess);
+        var id = Guid.NewGuid().ToString();
+        h.Sandbox.Hub.RegisterAnalysis(id);
+        (await h.Commands.CreateAsync(LifecycleHarness.Create(image, id), CancellationToken.None)).Kind.Should().Be(CommandOutcomeKind.Accepted);
+
+        await using (var killed = HostProcess.Start(["--target", "all", "--urls", "http://127.0.0.1:0"], Environment(h, $"after:FlushEvents:{terminal}")))
+        {
+            var exit = await killed.WaitForExitAsync(TimeSpan.FromSeconds(90));
+            exit.Should().Be(137, $"the host must die right after flushing the {terminal} event; output:\n{killed.Output}");
+        }
+
+        var record = (await h.Repository.GetAsync(id, CancellationToken.None))!.Record;
+        record.Status.Should().Be(terminal);
+        record.PendingEvents.Should().BeEmpty("the outbox was cleared before the kill");
+
+        await using var recovery = HostProcess.Start(["--target", "all", "--urls", "http://127.0.0.1:0"], Environment(h, null));
+        await h.WaitForAsync(id, r => r.Phase == LifecyclePhase.Finished);
+        // The killed host may have held the analysis' Hub lease (2 minutes): its successor waits for it to expire.
+        await HubMirror.WaitForDrainedAsync(h, TimeSpan.FromSeconds(150), lines: false);
+        HubMirror.Status(h, id).Should().Be(terminal, "the terminal status must reach the Hub although the host died right after publishing it");
+        await recovery.StopAsync();
+    }
+
+    private static Dictionary<string, string?> Environment(LifecycleHarness h, string? faultPoint) =>
+        new(h.Settings) { ["PO_FAULT_POINT"] = faultPoint, ["LOG_LEVEL"] = "warning" };
+}
