@@ -10,6 +10,10 @@ namespace Flame.Po.Lifecycle.Analyses;
 /// </summary>
 public sealed class AnalysisRepository(IStateStore store)
 {
+    // Records as last read, by key; only used to skip re-reading and re-parsing unchanged records in ListAsync,
+    // always checked against the store's current ETags, so a list never shows anything older than the store.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StoredAnalysis> _read = new(StringComparer.Ordinal);
+
     public const string IndexKeyPrefix = "analysis-index-";
     private const int IndexRetries = 50;
     private static readonly IReadOnlyList<string> IndexKeys = [.. "0123456789abcdef".Select(digit => IndexKeyPrefix + digit)];
@@ -38,12 +42,52 @@ public sealed class AnalysisRepository(IStateStore store)
             return [];
         }
 
-        var entries = await store.GetBulkAsync(ids.Select(KeyOf).ToList(), cancellationToken);
-        return entries
-            .Select(entry => new StoredAnalysis(entry.Get<AnalysisRecord>(), entry.ETag))
+        var records = await ReadAllAsync(ids.Select(KeyOf).ToList(), cancellationToken);
+        return records
             .OrderBy(stored => stored.Record.CreatedAt)
             .ThenBy(stored => stored.Record.AnalysisId, StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>
+    /// The records under <paramref name="keys"/>. With a store that can list ETags alone, unchanged records come from
+    /// the last read and only changed ones are fetched and parsed: with 1,000 analyses a status read or a tick then
+    /// costs one small query instead of reading and parsing every record.
+    /// </summary>
+    private async Task<List<StoredAnalysis>> ReadAllAsync(List<string> keys, CancellationToken cancellationToken)
+    {
+        if (store is not IStateVersionReader versions)
+        {
+            return (await store.GetBulkAsync(keys, cancellationToken)).Select(entry => new StoredAnalysis(entry.Get<AnalysisRecord>(), entry.ETag)).ToList();
+        }
+
+        var current = await versions.GetETagsAsync(keys, cancellationToken);
+        var result = new List<StoredAnalysis>(current.Count);
+        var changed = new List<string>();
+        foreach (var key in keys)
+        {
+            if (!current.TryGetValue(key, out var etag))
+            {
+                _read.TryRemove(key, out _);
+            }
+            else if (_read.TryGetValue(key, out var known) && known.ETag == etag)
+            {
+                result.Add(known);
+            }
+            else
+            {
+                changed.Add(key);
+            }
+        }
+
+        foreach (var entry in await store.GetBulkAsync(changed, cancellationToken))
+        {
+            var stored = new StoredAnalysis(entry.Get<AnalysisRecord>(), entry.ETag);
+            _read[entry.Key] = stored;
+            result.Add(stored);
+        }
+
+        return result;
     }
 
     /// <summary>Inserts a new record; <see cref="AnalysisExistsException"/> when the id is taken.</summary>

@@ -11,8 +11,36 @@ namespace Flame.Po.Dapr.Embedded;
 /// semantics of Dapr's state.postgresql v2 (a fresh random UUID per write; conditional UPDATE for ETags).
 /// A malformed ETag can never match, so it is reported as a conflict.
 /// </summary>
-public sealed class PostgresStateStore(NpgsqlDataSource dataSource, TimeProvider time) : IStateStore
+public sealed class PostgresStateStore(NpgsqlDataSource dataSource, TimeProvider time) : IStateStore, IStateVersionReader
 {
+    public async Task<IReadOnlyDictionary<string, string>> GetETagsAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        foreach (var key in keys)
+        {
+            StateKeys.Validate(key);
+        }
+
+        if (keys.Count == 0)
+        {
+            return new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        return await RunAsync(async () =>
+        {
+            await using var command = dataSource.CreateCommand("SELECT key, etag FROM state WHERE key = ANY($1)");
+            command.Parameters.Add(new NpgsqlParameter { Value = keys.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var etags = new Dictionary<string, string>(keys.Count, StringComparer.Ordinal);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                etags[reader.GetString(0)] = reader.GetGuid(1).ToString();
+            }
+
+            return (IReadOnlyDictionary<string, string>)etags;
+        });
+    }
+
     public async Task<StateEntry?> GetAsync(string key, CancellationToken cancellationToken)
     {
         StateKeys.Validate(key);
