@@ -12,7 +12,7 @@ public sealed class AnalysisRepository(IStateStore store)
 {
     // Records as last read, by key; only used to skip re-reading and re-parsing unchanged records in ListAsync,
     // always checked against the store's current ETags, so a list never shows anything older than the store.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StoredAnalysis> _read = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (object Value, string ETag)> _read = new(StringComparer.Ordinal);
 
     public const string IndexKeyPrefix = "analysis-index-";
     private const int IndexRetries = 50;
@@ -32,37 +32,39 @@ public sealed class AnalysisRepository(IStateStore store)
     /// <summary>All records (or only active ones), ordered by creation time.</summary>
     public async Task<IReadOnlyList<StoredAnalysis>> ListAsync(bool activeOnly, CancellationToken cancellationToken)
     {
-        var shards = await store.GetBulkAsync(IndexKeys.ToList(), cancellationToken);
+        var shards = await ReadAllAsync<AnalysisIndex>(IndexKeys, cancellationToken);
         var ids = shards
-            .Select(entry => entry.Get<AnalysisIndex>())
-            .SelectMany(index => activeOnly ? index.ActiveIds : index.Analyses.Keys)
+            .SelectMany(shard => activeOnly ? shard.Value.ActiveIds : shard.Value.Analyses.Keys)
             .ToList();
         if (ids.Count == 0)
         {
             return [];
         }
 
-        var records = await ReadAllAsync(ids.Select(KeyOf).ToList(), cancellationToken);
+        var records = await ReadAllAsync<AnalysisRecord>(ids.Select(KeyOf).ToList(), cancellationToken);
         return records
+            .Select(record => new StoredAnalysis(record.Value, record.ETag))
             .OrderBy(stored => stored.Record.CreatedAt)
             .ThenBy(stored => stored.Record.AnalysisId, StringComparer.Ordinal)
             .ToList();
     }
 
     /// <summary>
-    /// The records under <paramref name="keys"/>. With a store that can list ETags alone, unchanged records come from
-    /// the last read and only changed ones are fetched and parsed: with 1,000 analyses a status read or a tick then
-    /// costs one small query instead of reading and parsing every record.
+    /// The values under <paramref name="keys"/> (index shards or records). With a store that can list ETags alone,
+    /// unchanged values come from the last read and only changed ones are fetched and parsed: with 1,000 analyses a
+    /// status read or a tick then costs two small queries instead of reading and parsing every record. Values are
+    /// immutable, so sharing them between callers is safe.
     /// </summary>
-    private async Task<List<StoredAnalysis>> ReadAllAsync(List<string> keys, CancellationToken cancellationToken)
+    private async Task<List<(T Value, string ETag)>> ReadAllAsync<T>(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+        where T : class
     {
         if (store is not IStateVersionReader versions)
         {
-            return (await store.GetBulkAsync(keys, cancellationToken)).Select(entry => new StoredAnalysis(entry.Get<AnalysisRecord>(), entry.ETag)).ToList();
+            return (await store.GetBulkAsync(keys, cancellationToken)).Select(entry => (entry.Get<T>(), entry.ETag)).ToList();
         }
 
         var current = await versions.GetETagsAsync(keys, cancellationToken);
-        var result = new List<StoredAnalysis>(current.Count);
+        var result = new List<(T Value, string ETag)>(current.Count);
         var changed = new List<string>();
         foreach (var key in keys)
         {
@@ -70,9 +72,9 @@ public sealed class AnalysisRepository(IStateStore store)
             {
                 _read.TryRemove(key, out _);
             }
-            else if (_read.TryGetValue(key, out var known) && known.ETag == etag)
+            else if (_read.TryGetValue(key, out var known) && known.ETag == etag && known.Value is T value)
             {
-                result.Add(known);
+                result.Add((value, etag));
             }
             else
             {
@@ -82,9 +84,9 @@ public sealed class AnalysisRepository(IStateStore store)
 
         foreach (var entry in await store.GetBulkAsync(changed, cancellationToken))
         {
-            var stored = new StoredAnalysis(entry.Get<AnalysisRecord>(), entry.ETag);
-            _read[entry.Key] = stored;
-            result.Add(stored);
+            var value = entry.Get<T>();
+            _read[entry.Key] = (value, entry.ETag);
+            result.Add((value, entry.ETag));
         }
 
         return result;
