@@ -11,16 +11,7 @@ public sealed class ReadinessRecoveryTests
     public async Task A_host_on_a_fresh_database_is_ready_once_migrated_not_a_status_loop_interval_later()
     {
         await using var postgres = await PrivatePostgresServer.StartAsync();
-        var settings = postgres.Settings;
-        await using var host = await RunningHost.StartAsync(HostTarget.All, new Dictionary<string, string?>
-        {
-            ["POSTGRES_HOST"] = settings.Host,
-            ["POSTGRES_PORT"] = settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["POSTGRES_USER"] = settings.User,
-            ["POSTGRES_PASSWORD"] = settings.Password,
-            ["POSTGRES_DB"] = settings.Database,
-            ["STATUS_LOOP_INTERVAL"] = "3600",
-        });
+        await using var host = await StartHostAsync(postgres, "STATUS_LOOP_INTERVAL", "3600");
 
         // The first tick runs at start-up while the migrations still run; it must wait for them, since the next
         // tick (which readiness would otherwise need) is an hour away.
@@ -33,16 +24,7 @@ public sealed class ReadinessRecoveryTests
     public async Task Readiness_follows_postgres_down_and_back_up_without_a_restart()
     {
         await using var postgres = await PrivatePostgresServer.StartAsync();
-        var settings = postgres.Settings;
-        await using var host = await RunningHost.StartAsync(HostTarget.All, new Dictionary<string, string?>
-        {
-            ["POSTGRES_HOST"] = settings.Host,
-            ["POSTGRES_PORT"] = settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["POSTGRES_USER"] = settings.User,
-            ["POSTGRES_PASSWORD"] = settings.Password,
-            ["POSTGRES_DB"] = settings.Database,
-            ["POSTGRES_CONNECT_TIMEOUT"] = "2",
-        });
+        await using var host = await StartHostAsync(postgres, "POSTGRES_CONNECT_TIMEOUT", "2");
         await host.WaitForReadinessAsync(HttpStatusCode.OK);
 
         await postgres.StopAsync();
@@ -55,5 +37,20 @@ public sealed class ReadinessRecoveryTests
         database.GetProperty("reason").GetString().Should().StartWith("database unreachable");
         down.GetProperty("checks").GetProperty("status_loop").GetProperty("status").GetString().Should().Be("ok");
         up.GetProperty("checks").GetProperty("database").GetProperty("status").GetString().Should().Be("ok");
+    }
+
+    /// <summary>The whole host on <paramref name="postgres"/>, with one more setting.</summary>
+    private static Task<RunningHost> StartHostAsync(PrivatePostgresServer postgres, string setting, string value)
+    {
+        var settings = postgres.Settings;
+        return RunningHost.StartAsync(HostTarget.All, new Dictionary<string, string?>
+        {
+            ["POSTGRES_HOST"] = settings.Host,
+            ["POSTGRES_PORT"] = settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["POSTGRES_USER"] = settings.User,
+            ["POSTGRES_PASSWORD"] = settings.Password,
+            ["POSTGRES_DB"] = settings.Database,
+            [setting] = value,
+        });
     }
 }
