@@ -4,13 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 
-using Flame.Po.Host;
 using Flame.Sandbox;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Flame.Po.Benchmarks;
 
@@ -27,33 +21,14 @@ public static class IngestScenario
 
     public static async Task<IngestResult> RunAsync(int lines, int linesPerClient, string repositoryRoot)
     {
-        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = 1 });
-        await using var database = await BenchmarkDatabase.CreateAsync(repositoryRoot);
-        var settings = new Dictionary<string, string?>(database.Settings)
-        {
-            ["KUBECONFIG"] = sandbox.KubeconfigPath,
-            ["PO_NAMESPACE"] = sandbox.Namespace,
-            ["KEYCLOAK_URL"] = sandbox.KeycloakBaseUrl,
-            ["RESULT_CLIENT_ID"] = "flame-po",
-            ["RESULT_CLIENT_SECRET"] = "flame-po-secret",
-            ["LOG_LEVEL"] = "error",
-        };
-        await using var app = FlameHost.Build(HostTarget.All, ["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(settings));
-        await app.StartAsync();
-        var schema = app.Services.GetRequiredService<Persistence.DatabaseStatus>();
-        while (!schema.Migrated)
-        {
-            await Task.Delay(50);
-        }
-
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency * 2 }) { BaseAddress = new Uri(address) };
+        await using var host = await BenchmarkHost.StartAsync(repositoryRoot, new Dictionary<string, string?>());
+        using var http = host.CreateClient(Concurrency * 2);
+        var sandbox = host.Sandbox;
 
         var flat = await FlatnessAsync(http, sandbox, lines);
         Console.WriteLine(flat);
         var sustained = await SustainedAsync(http, sandbox, linesPerClient);
         Console.WriteLine(sustained);
-        await app.StopAsync();
         return new IngestResult(flat, sustained);
     }
 
