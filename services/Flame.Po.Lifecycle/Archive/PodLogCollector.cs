@@ -1,7 +1,9 @@
-using Flame.Po.Kubernetes.Client;
-using Flame.Po.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Flame.Po.Lifecycle.Workloads;
-using Polly.Timeout;
+using System.Text;
+
+using Flame.Po.Lifecycle.Cluster;
 
 namespace Flame.Po.Lifecycle.Archive;
 
@@ -12,15 +14,15 @@ namespace Flame.Po.Lifecycle.Archive;
 public static class PodLogCollector
 {
     /// <summary>Upper bound per container log, so one chatty analysis cannot exhaust memory or the archive.</summary>
-    public const long MaxBytesPerLog = 1024 * 1024;
+    public const int MaxBytesPerLog = 1024 * 1024;
 
-    public static async Task<LogSnapshot> CollectAsync(KubernetesClient client, WorkloadNames names, CancellationToken cancellationToken)
+    public static async Task<LogSnapshot> CollectAsync(IKubernetes client, string ns, WorkloadNames names, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(names);
         var errors = new List<string>();
-        var analysis = await CollectAppAsync(client, names.Deployment, errors, cancellationToken);
-        var nginx = await CollectAppAsync(client, names.Nginx, errors, cancellationToken);
+        var analysis = await CollectAppAsync(client, ns, names.Deployment, errors, cancellationToken);
+        var nginx = await CollectAppAsync(client, ns, names.Nginx, errors, cancellationToken);
         return new LogSnapshot { Analysis = analysis, Nginx = nginx, Errors = errors };
     }
 
@@ -31,55 +33,58 @@ public static class PodLogCollector
     /// broken connection, timeout — is noted in <paramref name="errors"/> and skipped.
     /// </summary>
     public static async Task<IReadOnlyList<string>> ReadLiveAsync(
-        KubernetesClient client, IEnumerable<Pod> pods, string container, List<string> errors, CancellationToken cancellationToken)
+        IKubernetes client, string ns, IEnumerable<V1Pod> pods, string container, List<string> errors, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(pods);
         var logs = new List<string>();
-        await ReadPodsAsync(client, pods, container, tolerateTransportErrors: true, logs, errors, cancellationToken);
+        await ReadPodsAsync(client, ns, pods, container, tolerateTransportErrors: true, logs, errors, cancellationToken);
         return logs;
     }
 
-    private static async Task<List<string>> CollectAppAsync(KubernetesClient client, string app, List<string> errors, CancellationToken cancellationToken)
+    private static async Task<List<string>> CollectAppAsync(IKubernetes client, string ns, string app, List<string> errors, CancellationToken cancellationToken)
     {
-        var pods = await client.Pods().ListAllAsync(new ListOptions { LabelSelector = $"{WorkloadLabels.App}={app}" }, cancellationToken);
+        var pods = await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: $"{WorkloadLabels.App}={app}", cancellationToken: cancellationToken);
         var logs = new List<string>();
-        await ReadPodsAsync(client, pods.Items, container: null, tolerateTransportErrors: false, logs, errors, cancellationToken);
+        await ReadPodsAsync(client, ns, pods.Items, container: null, tolerateTransportErrors: false, logs, errors, cancellationToken);
         return logs;
     }
 
     private static async Task ReadPodsAsync(
-        KubernetesClient client, IEnumerable<Pod> pods, string? container, bool tolerateTransportErrors, List<string> logs, List<string> errors, CancellationToken cancellationToken)
+        IKubernetes client, string ns, IEnumerable<V1Pod> pods, string? container, bool tolerateTransportErrors, List<string> logs, List<string> errors, CancellationToken cancellationToken)
     {
-        foreach (var pod in pods.OrderBy(p => p.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal))
+        foreach (var pod in pods.OrderBy(p => p.Metadata.CreationTimestamp ?? DateTime.MinValue).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal))
         {
             foreach (var status in (pod.Status?.ContainerStatuses ?? []).Where(s => container is null || s.Name == container))
             {
                 if (status.RestartCount > 0 || status.LastState?.Terminated is not null)
                 {
-                    await ReadAsync(client, pod, status.Name, previous: true, tolerateTransportErrors, logs, errors, cancellationToken);
+                    await ReadAsync(client, ns, pod, status.Name, previous: true, tolerateTransportErrors, logs, errors, cancellationToken);
                 }
 
                 if (status.State?.Waiting is null)
                 {
-                    await ReadAsync(client, pod, status.Name, previous: false, tolerateTransportErrors, logs, errors, cancellationToken);
+                    await ReadAsync(client, ns, pod, status.Name, previous: false, tolerateTransportErrors, logs, errors, cancellationToken);
                 }
             }
         }
     }
 
     private static async Task ReadAsync(
-        KubernetesClient client, Pod pod, string container, bool previous, bool tolerateTransportErrors, List<string> logs, List<string> errors, CancellationToken cancellationToken)
+        IKubernetes client, string ns, V1Pod pod, string container, bool previous, bool tolerateTransportErrors, List<string> logs, List<string> errors, CancellationToken cancellationToken)
     {
         var name = pod.Metadata.Name ?? "";
         try
         {
-            logs.Add(await client.Pods().ReadLogAsync(name, new PodLogOptions { Container = container, Previous = previous, LimitBytes = MaxBytesPerLog }, cancellationToken));
+            await using var log = await client.CoreV1.ReadNamespacedPodLogAsync(
+                name, ns, container: container, previous: previous, limitBytes: MaxBytesPerLog, cancellationToken: cancellationToken);
+            using var reader = new StreamReader(log, Encoding.UTF8);
+            logs.Add(await reader.ReadToEndAsync(cancellationToken));
         }
-        catch (Exception error) when (error is KubernetesApiException
-            || (tolerateTransportErrors && error is HttpRequestException or IOException or TimeoutRejectedException))
+        catch (Exception error) when (KubernetesErrors.IsApiError(error)
+            || (tolerateTransportErrors && error is HttpRequestException or IOException))
         {
-            errors.Add($"{name}/{container}{(previous ? " (previous)" : "")}: {error.Message}");
+            errors.Add($"{name}/{container}{(previous ? " (previous)" : "")}: {KubernetesErrors.Describe(error)}");
         }
     }
 }

@@ -1,27 +1,34 @@
-using Flame.Po.Kubernetes.Client;
-using Flame.Po.Kubernetes.Configuration;
+using k8s;
+using k8s.Exceptions;
+
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Flame.Po.Lifecycle.Cluster;
 
 /// <summary>
-/// The Kubernetes client of the lifecycle, built on first use from <see cref="ClusterSettings"/>: a kubeconfig
-/// when <c>KUBECONFIG</c> is set, else the in-cluster service account. Without either the PO still starts
+/// The one Kubernetes client of the process (the official <see cref="IKubernetes"/>), built on first use from
+/// <see cref="ClusterSettings"/>: the kubeconfig named by <c>KUBECONFIG</c> (every form the official loader
+/// knows: tokens, client certificates, exec and auth-provider plugins, <c>KUBE_CONTEXT</c>), else the in-cluster
+/// service account (its token file is re-read as the kubelet rotates it). Without either the PO still starts
 /// (status reads keep working) and every cluster operation fails with <see cref="ClusterUnavailableException"/>.
 /// </summary>
 public sealed class ClusterConnection(IOptions<ClusterSettings> options, TimeProvider timeProvider, ILoggerFactory loggerFactory) : IDisposable
 {
-    private readonly Lazy<(KubernetesClient? Client, bool InCluster, string? Error)> _client = new(() => Create(options.Value, timeProvider, loggerFactory));
+    private readonly Lazy<Connected> _connected = new(() => Connect(options.Value, timeProvider, loggerFactory));
 
-    public bool IsConfigured => _client.Value.Client is not null;
+    public bool IsConfigured => _connected.Value.Client is not null;
 
     /// <summary>True when the PO runs inside the cluster (it reaches analyses through cluster DNS).</summary>
-    public bool InCluster => _client.Value.InCluster;
+    public bool InCluster => _connected.Value.InCluster;
 
-    public KubernetesClient Client => _client.Value.Client ?? throw new ClusterUnavailableException(_client.Value.Error!);
+    public Kubernetes Client => _connected.Value.Client ?? throw new ClusterUnavailableException(_connected.Value.Error!);
 
-    public string Namespace => Client.DefaultNamespace;
+    /// <summary>The analyses' namespace: <c>PO_NAMESPACE</c>, else the service account's or the context's, else <c>default</c>.</summary>
+    public string Namespace => _connected.Value.Client is null ? throw new ClusterUnavailableException(_connected.Value.Error!) : _connected.Value.Namespace;
+
+    /// <summary>Typed create, replace and delete of the PO's objects in <see cref="Namespace"/>.</summary>
+    public KubernetesObjects Objects => new(Client, Namespace);
 
     /// <summary>Whether analyses are called through the API server's service proxy.</summary>
     public bool UsesServiceProxy => options.Value.AnalysisAccess switch
@@ -33,45 +40,63 @@ public sealed class ClusterConnection(IOptions<ClusterSettings> options, TimePro
 
     public void Dispose()
     {
-        if (_client.IsValueCreated)
+        if (_connected.IsValueCreated)
         {
-            _client.Value.Client?.Dispose();
+            _connected.Value.Client?.Dispose();
         }
     }
 
-    private static (KubernetesClient?, bool, string?) Create(ClusterSettings settings, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    /// <summary>The client configuration the settings select, or null when none is available.</summary>
+    public static KubernetesClientConfiguration? LoadConfiguration(ClusterSettings settings, out bool inCluster)
     {
-        KubernetesConnection connection;
+        ArgumentNullException.ThrowIfNull(settings);
+        inCluster = false;
+        if (!string.IsNullOrWhiteSpace(settings.KubeConfig))
+        {
+            return KubernetesClientConfiguration.BuildConfigFromConfigFile(
+                settings.KubeConfig, string.IsNullOrWhiteSpace(settings.Context) ? null : settings.Context);
+        }
+
+        if (KubernetesClientConfiguration.IsInCluster())
+        {
+            inCluster = true;
+            return KubernetesClientConfiguration.InClusterConfig();
+        }
+
+        return null;
+    }
+
+    private static Connected Connect(ClusterSettings settings, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    {
+        KubernetesClientConfiguration? configuration;
         bool inCluster;
         try
         {
-            if (!string.IsNullOrWhiteSpace(settings.KubeConfig))
-            {
-                connection = KubeConfigLoader.Load(settings.KubeConfig, string.IsNullOrWhiteSpace(settings.Context) ? null : settings.Context, timeProvider);
-                inCluster = false;
-            }
-            else if (InClusterConfiguration.IsAvailable())
-            {
-                connection = InClusterConfiguration.LoadFromEnvironment(timeProvider: timeProvider);
-                inCluster = true;
-            }
-            else
-            {
-                return (null, false, "No Kubernetes cluster is configured: set KUBECONFIG, or run the PO in a cluster with a service account.");
-            }
+            configuration = LoadConfiguration(settings, out inCluster);
         }
-        catch (Exception error) when (error is KubeConfigException or IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception error) when (error is KubeConfigException or IOException or UnauthorizedAccessException or FormatException or ArgumentException or InvalidOperationException)
         {
-            return (null, false, $"The Kubernetes configuration cannot be loaded: {error.Message}");
+            return new Connected(null, false, "", $"The Kubernetes configuration cannot be loaded: {error.Message}");
         }
 
-        if (!string.IsNullOrWhiteSpace(settings.Namespace))
+        if (configuration is null)
         {
-            connection = connection with { Namespace = settings.Namespace };
+            return new Connected(null, false, "", "No Kubernetes cluster is configured: set KUBECONFIG, or run the PO in a cluster with a service account.");
         }
 
-        return (new KubernetesClient(connection, logger: loggerFactory.CreateLogger<KubernetesClient>()), inCluster, null);
+        // The resilience handler bounds each attempt; the client's own timeout only caps a whole retried call.
+        configuration.HttpClientTimeout = TimeSpan.FromMinutes(5);
+        configuration.UserAgent = "flame-pod-orchestrator/1.0";
+        var ns = !string.IsNullOrWhiteSpace(settings.Namespace) ? settings.Namespace.Trim()
+            : !string.IsNullOrWhiteSpace(configuration.Namespace) ? configuration.Namespace.Trim()
+            : "default";
+        var handler = new KubernetesResilienceHandler(
+            new KubernetesResilienceOptions { TimeProvider = timeProvider },
+            loggerFactory.CreateLogger<KubernetesResilienceHandler>());
+        return new Connected(new Kubernetes(configuration, handler), inCluster, ns, null);
     }
+
+    private sealed record Connected(Kubernetes? Client, bool InCluster, string Namespace, string? Error);
 }
 
 /// <summary>No usable Kubernetes configuration: nothing can be created, observed or deleted.</summary>

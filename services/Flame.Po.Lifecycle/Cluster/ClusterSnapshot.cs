@@ -1,5 +1,5 @@
-using Flame.Po.Kubernetes.Client;
-using Flame.Po.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Flame.Po.Lifecycle.Workloads;
 
 namespace Flame.Po.Lifecycle.Cluster;
@@ -11,54 +11,52 @@ namespace Flame.Po.Lifecycle.Cluster;
 /// would cost a request per page, and the API server answers a full list from its watch cache anyway.
 /// </summary>
 public sealed record ClusterSnapshot(
-    IReadOnlyList<Deployment> Deployments,
-    IReadOnlyList<Service> Services,
-    IReadOnlyList<Pod> Pods,
-    IReadOnlyList<NetworkPolicy> NetworkPolicies,
-    IReadOnlyList<ConfigMap> ConfigMaps,
-    IReadOnlyList<Secret> Secrets)
+    IReadOnlyList<V1Deployment> Deployments,
+    IReadOnlyList<V1Service> Services,
+    IReadOnlyList<V1Pod> Pods,
+    IReadOnlyList<V1NetworkPolicy> NetworkPolicies,
+    IReadOnlyList<V1ConfigMap> ConfigMaps,
+    IReadOnlyList<V1Secret> Secrets)
 {
     public static ClusterSnapshot Empty { get; } = new([], [], [], [], [], []);
 
     /// <summary>Lists everything the PO owns, or (with <paramref name="analysisId"/>) one analysis' objects.</summary>
-    public static Task<ClusterSnapshot> LoadAsync(KubernetesClient client, string? analysisId, CancellationToken cancellationToken)
+    public static Task<ClusterSnapshot> LoadAsync(IKubernetes client, string ns, string? analysisId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return analysisId is null ? LoadAllAsync(client, cancellationToken) : LoadAnalysisAsync(client, analysisId, cancellationToken);
+        return analysisId is null ? LoadAllAsync(client, ns, cancellationToken) : LoadAnalysisAsync(client, ns, analysisId, cancellationToken);
     }
 
     /// <summary>Every object labelled as ours, of the kinds the PO creates (pods follow their Deployment).</summary>
-    /// <summary>Every object labelled as ours, of the kinds the PO creates (pods follow their Deployment).</summary>
-    public IEnumerable<KubernetesObject> OwnedObjects() =>
-        Deployments.Cast<KubernetesObject>()
+    public IEnumerable<IKubernetesObject<V1ObjectMeta>> OwnedObjects() =>
+        Deployments.Cast<IKubernetesObject<V1ObjectMeta>>()
             .Concat(Services).Concat(NetworkPolicies).Concat(ConfigMaps).Concat(Secrets)
             .Where(IsOwned);
 
-    public static bool IsOwned(KubernetesObject item) =>
+    public static bool IsOwned(IKubernetesObject<V1ObjectMeta> item) =>
         item.Metadata.Labels is { } labels
         && labels.TryGetValue(WorkloadLabels.ManagedBy, out var managedBy) && managedBy == WorkloadLabels.ManagedByValue
         && labels.ContainsKey(WorkloadLabels.AnalysisId);
 
-    public static string? AnalysisIdOf(KubernetesObject item) =>
+    public static string? AnalysisIdOf(IKubernetesObject<V1ObjectMeta> item) =>
         item.Metadata.Labels is { } labels && labels.TryGetValue(WorkloadLabels.AnalysisId, out var id) ? id : null;
 
-    public static string? DeploymentOf(KubernetesObject item) =>
+    public static string? DeploymentOf(IKubernetesObject<V1ObjectMeta> item) =>
         item.Metadata.Labels is { } labels && labels.TryGetValue(WorkloadLabels.DeploymentName, out var name) ? name : null;
 
-    private static async Task<ClusterSnapshot> LoadAllAsync(KubernetesClient client, CancellationToken cancellationToken)
+    private static async Task<ClusterSnapshot> LoadAllAsync(IKubernetes client, string ns, CancellationToken cancellationToken)
     {
-        var owned = new ListOptions { LabelSelector = WorkloadLabels.ManagedSelector, Limit = ListOptions.Unpaged };
-        var everything = new ListOptions { Limit = ListOptions.Unpaged };
-        var deployments = client.Deployments().ListAllAsync(owned, cancellationToken);
-        var services = client.Services().ListAllAsync(everything, cancellationToken);
-        var pods = client.Pods().ListAllAsync(everything, cancellationToken);
-        var policies = client.NetworkPolicies().ListAllAsync(owned, cancellationToken);
-        var configMaps = client.ConfigMaps().ListAllAsync(owned, cancellationToken);
-        var secrets = client.Secrets().ListAllAsync(owned, cancellationToken);
+        var owned = WorkloadLabels.ManagedSelector;
+        var deployments = client.AppsV1.ListNamespacedDeploymentAsync(ns, labelSelector: owned, cancellationToken: cancellationToken);
+        var services = client.CoreV1.ListNamespacedServiceAsync(ns, cancellationToken: cancellationToken);
+        var pods = client.CoreV1.ListNamespacedPodAsync(ns, cancellationToken: cancellationToken);
+        var policies = client.NetworkingV1.ListNamespacedNetworkPolicyAsync(ns, labelSelector: owned, cancellationToken: cancellationToken);
+        var configMaps = client.CoreV1.ListNamespacedConfigMapAsync(ns, labelSelector: owned, cancellationToken: cancellationToken);
+        var secrets = client.CoreV1.ListNamespacedSecretAsync(ns, labelSelector: owned, cancellationToken: cancellationToken);
         await Task.WhenAll(deployments, services, pods, policies, configMaps, secrets);
         return new ClusterSnapshot(
-            (await deployments).Items, (await services).Items, (await pods).Items,
-            (await policies).Items, (await configMaps).Items, (await secrets).Items);
+            [.. (await deployments).Items], [.. (await services).Items], [.. (await pods).Items],
+            [.. (await policies).Items], [.. (await configMaps).Items], [.. (await secrets).Items]);
     }
 
     /// <summary>
@@ -66,27 +64,27 @@ public sealed record ClusterSnapshot(
     /// whose size does not depend on the number of analyses. Listing the whole namespace here instead (as a tick
     /// does) made a burst of N creates cost N full lists, quadratic in N.
     /// </summary>
-    private static async Task<ClusterSnapshot> LoadAnalysisAsync(KubernetesClient client, string analysisId, CancellationToken cancellationToken)
+    private static async Task<ClusterSnapshot> LoadAnalysisAsync(IKubernetes client, string ns, string analysisId, CancellationToken cancellationToken)
     {
-        var owned = new ListOptions { LabelSelector = WorkloadLabels.AnalysisSelector(analysisId), Limit = ListOptions.Unpaged };
-        var deployments = client.Deployments().ListAllAsync(owned, cancellationToken);
-        var services = client.Services().ListAllAsync(owned, cancellationToken);
-        var componentServices = client.Services().ListAllAsync(new ListOptions { LabelSelector = NodeServiceDiscovery.ComponentServicesSelector, Limit = ListOptions.Unpaged }, cancellationToken);
-        var kongServices = client.Services().ListAllAsync(new ListOptions { LabelSelector = NodeServiceDiscovery.KongServicesSelector, Limit = ListOptions.Unpaged }, cancellationToken);
-        var pods = client.Pods().ListAllAsync(owned, cancellationToken);
-        var sourcePods = client.Pods().ListAllAsync(new ListOptions { LabelSelector = NodeServiceDiscovery.SourcePodsSelector, Limit = ListOptions.Unpaged }, cancellationToken);
-        var policies = client.NetworkPolicies().ListAllAsync(owned, cancellationToken);
-        var configMaps = client.ConfigMaps().ListAllAsync(owned, cancellationToken);
-        var secrets = client.Secrets().ListAllAsync(owned, cancellationToken);
+        var owned = WorkloadLabels.AnalysisSelector(analysisId);
+        var deployments = client.AppsV1.ListNamespacedDeploymentAsync(ns, labelSelector: owned, cancellationToken: cancellationToken);
+        var services = client.CoreV1.ListNamespacedServiceAsync(ns, labelSelector: owned, cancellationToken: cancellationToken);
+        var componentServices = client.CoreV1.ListNamespacedServiceAsync(ns, labelSelector: NodeServiceDiscovery.ComponentServicesSelector, cancellationToken: cancellationToken);
+        var kongServices = client.CoreV1.ListNamespacedServiceAsync(ns, labelSelector: NodeServiceDiscovery.KongServicesSelector, cancellationToken: cancellationToken);
+        var pods = client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: owned, cancellationToken: cancellationToken);
+        var sourcePods = client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: NodeServiceDiscovery.SourcePodsSelector, cancellationToken: cancellationToken);
+        var policies = client.NetworkingV1.ListNamespacedNetworkPolicyAsync(ns, labelSelector: owned, cancellationToken: cancellationToken);
+        var configMaps = client.CoreV1.ListNamespacedConfigMapAsync(ns, labelSelector: owned, cancellationToken: cancellationToken);
+        var secrets = client.CoreV1.ListNamespacedSecretAsync(ns, labelSelector: owned, cancellationToken: cancellationToken);
         await Task.WhenAll(deployments, services, componentServices, kongServices, pods, sourcePods, policies, configMaps, secrets);
         return new ClusterSnapshot(
-            (await deployments).Items,
+            [.. (await deployments).Items],
             DistinctByUid((await services).Items.Concat((await componentServices).Items).Concat((await kongServices).Items)),
             DistinctByUid((await pods).Items.Concat((await sourcePods).Items)),
-            (await policies).Items, (await configMaps).Items, (await secrets).Items);
+            [.. (await policies).Items], [.. (await configMaps).Items], [.. (await secrets).Items]);
     }
 
     private static List<T> DistinctByUid<T>(IEnumerable<T> items)
-        where T : KubernetesObject =>
+        where T : IKubernetesObject<V1ObjectMeta> =>
         items.DistinctBy(item => item.Metadata.Uid ?? $"{item.Metadata.Namespace}/{item.Metadata.Name}", StringComparer.Ordinal).ToList();
 }

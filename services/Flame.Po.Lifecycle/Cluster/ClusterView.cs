@@ -1,6 +1,7 @@
 using System.Net;
 
-using Flame.Po.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Reconciler;
 using Flame.Po.Lifecycle.Workloads;
@@ -13,8 +14,8 @@ namespace Flame.Po.Lifecycle.Cluster;
 /// </summary>
 public sealed class ClusterView
 {
-    private readonly Dictionary<string, List<KubernetesObject>> _owned;
-    private readonly Dictionary<string, List<Pod>> _podsByApp;
+    private readonly Dictionary<string, List<IKubernetesObject<V1ObjectMeta>>> _owned;
+    private readonly Dictionary<string, List<V1Pod>> _podsByApp;
 
     public ClusterView(ClusterSnapshot snapshot)
     {
@@ -34,17 +35,17 @@ public sealed class ClusterView
 
     public NodeContext Node { get; }
 
-    public IReadOnlyList<KubernetesObject> ObjectsOf(string analysisId) =>
+    public IReadOnlyList<IKubernetesObject<V1ObjectMeta>> ObjectsOf(string analysisId) =>
         _owned.TryGetValue(analysisId, out var objects) ? objects : [];
 
     /// <summary>The newest live pod with the given <c>app</c> label.</summary>
-    public Pod? NewestPod(string app) =>
+    public V1Pod? NewestPod(string app) =>
         _podsByApp.TryGetValue(app, out var pods)
             ? pods.Where(pod => pod.Metadata.DeletionTimestamp is null).MaxBy(pod => pod.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue)
             : null;
 
     /// <summary>All pods with the given <c>app</c> label (for log snapshots).</summary>
-    public IReadOnlyList<Pod> PodsOf(string app) => _podsByApp.TryGetValue(app, out var pods) ? pods : [];
+    public IReadOnlyList<V1Pod> PodsOf(string app) => _podsByApp.TryGetValue(app, out var pods) ? pods : [];
 
     /// <summary>What the reconciler needs to decide about <paramref name="record"/>.</summary>
     public AnalysisObservation Observe(AnalysisRecord record, ProbeResult? probe)
@@ -54,10 +55,10 @@ public sealed class ClusterView
         var objects = ObjectsOf(record.AnalysisId);
         var present = DeploymentObjects.None;
         var stale = false;
-        ConfigMap? configMap = null;
+        V1ConfigMap? configMap = null;
         foreach (var item in objects)
         {
-            if (item is Secret)
+            if (item is V1Secret)
             {
                 continue;
             }
@@ -71,11 +72,11 @@ public sealed class ClusterView
             if (item.Metadata.DeletionTimestamp is null && KindOf(item, names) is var kind && kind != DeploymentObjects.None)
             {
                 present |= kind;
-                configMap = item as ConfigMap ?? configMap;
+                configMap = item as V1ConfigMap ?? configMap;
             }
         }
 
-        var secrets = objects.OfType<Secret>().Where(s => s.Metadata.DeletionTimestamp is null).Select(s => s.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+        var secrets = objects.OfType<V1Secret>().Where(s => s.Metadata.DeletionTimestamp is null).Select(s => s.Metadata.Name).ToHashSet(StringComparer.Ordinal);
         var analysisPod = NewestPod(names.Deployment);
         var observedPod = analysisPod is null ? null : PodObservations.From(analysisPod, names.Deployment);
         return new AnalysisObservation
@@ -101,7 +102,7 @@ public sealed class ClusterView
             && status.ContainerStatuses?.Any(c => c.State?.Running is not null) == true;
     }
 
-    private bool IsStale(ConfigMap configMap, WorkloadNames names, string projectId, string podIp)
+    private bool IsStale(V1ConfigMap configMap, WorkloadNames names, string projectId, string podIp)
     {
         if (!Node.IsKnown || !IPAddress.TryParse(podIp, out var ip))
         {
@@ -112,15 +113,15 @@ public sealed class ClusterView
         return current != Node.RenderNginxConfig(names, projectId, ip);
     }
 
-    private static DeploymentObjects KindOf(KubernetesObject item, WorkloadNames names) => (item, item.Metadata.Name) switch
+    private static DeploymentObjects KindOf(IKubernetesObject<V1ObjectMeta> item, WorkloadNames names) => (item, item.Metadata.Name) switch
     {
-        (NetworkPolicy, var n) when n == names.AnalysisNetworkPolicy => DeploymentObjects.AnalysisPolicy,
-        (NetworkPolicy, var n) when n == names.NginxNetworkPolicy => DeploymentObjects.NginxPolicy,
-        (Deployment, var n) when n == names.Deployment => DeploymentObjects.AnalysisDeployment,
-        (Deployment, var n) when n == names.Nginx => DeploymentObjects.NginxDeployment,
-        (Service, var n) when n == names.Deployment => DeploymentObjects.AnalysisService,
-        (Service, var n) when n == names.Nginx => DeploymentObjects.NginxService,
-        (ConfigMap, var n) when n == names.NginxConfigMap => DeploymentObjects.NginxConfigMap,
+        (V1NetworkPolicy, var n) when n == names.AnalysisNetworkPolicy => DeploymentObjects.AnalysisPolicy,
+        (V1NetworkPolicy, var n) when n == names.NginxNetworkPolicy => DeploymentObjects.NginxPolicy,
+        (V1Deployment, var n) when n == names.Deployment => DeploymentObjects.AnalysisDeployment,
+        (V1Deployment, var n) when n == names.Nginx => DeploymentObjects.NginxDeployment,
+        (V1Service, var n) when n == names.Deployment => DeploymentObjects.AnalysisService,
+        (V1Service, var n) when n == names.Nginx => DeploymentObjects.NginxService,
+        (V1ConfigMap, var n) when n == names.NginxConfigMap => DeploymentObjects.NginxConfigMap,
         _ => DeploymentObjects.None,
     };
 }

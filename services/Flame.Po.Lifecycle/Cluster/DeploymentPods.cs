@@ -1,5 +1,5 @@
-using Flame.Po.Kubernetes.Client;
-using Flame.Po.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Flame.Po.Lifecycle.Workloads;
 
 namespace Flame.Po.Lifecycle.Cluster;
@@ -12,27 +12,27 @@ namespace Flame.Po.Lifecycle.Cluster;
 /// </summary>
 public sealed class DeploymentPods
 {
-    private readonly Dictionary<string, List<Pod>> _byApp;
+    private readonly Dictionary<string, List<V1Pod>> _byApp;
 
-    private DeploymentPods(IEnumerable<Pod> pods)
+    private DeploymentPods(IEnumerable<V1Pod> pods)
     {
         _byApp = pods
             .Where(pod => pod.Metadata.Labels?.ContainsKey(WorkloadLabels.App) == true)
-            .OrderBy(pod => pod.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue)
+            .OrderBy(pod => pod.Metadata.CreationTimestamp ?? DateTime.MinValue)
             .ThenBy(pod => pod.Metadata.Name, StringComparer.Ordinal)
             .GroupBy(pod => pod.Metadata.Labels![WorkloadLabels.App], StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => group.ToList(), StringComparer.Ordinal);
     }
 
     /// <summary>Pods of one deployment (analysis and nginx), or of every deployment the PO manages when null.</summary>
-    public static async Task<DeploymentPods> ListAsync(KubernetesClient client, string? deploymentName, CancellationToken cancellationToken)
+    public static async Task<DeploymentPods> ListAsync(IKubernetes client, string ns, string? deploymentName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         var selector = deploymentName is null ? WorkloadLabels.ManagedSelector : $"{WorkloadLabels.DeploymentName}={deploymentName}";
-        var pods = await client.Pods().ListAllAsync(new ListOptions { LabelSelector = selector }, cancellationToken);
+        var pods = await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: selector, cancellationToken: cancellationToken);
         return new DeploymentPods(pods.Items);
     }
 
     /// <summary>Pods labelled <c>app=<paramref name="app"/></c>, oldest first.</summary>
-    public IReadOnlyList<Pod> Of(string app) => _byApp.TryGetValue(app, out var pods) ? pods : [];
+    public IReadOnlyList<V1Pod> Of(string app) => _byApp.TryGetValue(app, out var pods) ? pods : [];
 }

@@ -1,3 +1,5 @@
+using k8s;
+
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Flame.Po.Lifecycle.Cluster;
@@ -17,12 +19,12 @@ public sealed class KubernetesHealthCheck(ClusterConnection cluster) : IHealthCh
 
         try
         {
-            await cluster.Client.Secrets().ListAsync(new Kubernetes.Client.ListOptions { Limit = 1 }, cancellationToken);
+            await cluster.Client.CoreV1.ListNamespacedSecretAsync(cluster.Namespace, limit: 1, cancellationToken: cancellationToken);
             return HealthCheckResult.Healthy($"namespace {cluster.Namespace}");
         }
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Degraded($"Kubernetes API unreachable: {error.Message}");
+            return HealthCheckResult.Degraded($"Kubernetes API unreachable: {KubernetesErrors.Describe(error)}");
         }
     }
 }

@@ -1,6 +1,3 @@
-using Flame.Po.Kubernetes.Client;
-using Flame.Po.Kubernetes.Models;
-
 namespace Flame.Po.Lifecycle.Cluster;
 
 /// <summary>
@@ -11,16 +8,20 @@ namespace Flame.Po.Lifecycle.Cluster;
 /// </summary>
 public static class LifecyclePermissions
 {
+    private const string Apps = "apps";
+    private const string Networking = "networking.k8s.io";
+    private const string Core = "";
+
     /// <summary>Rules needed wherever the PO runs: it lists by label each tick, creates, replaces whole objects and deletes.</summary>
     public static IReadOnlyList<KubernetesRbacRule> InCluster { get; } =
     [
-        .. Rules(ResourceKind.Deployments, KubernetesPermissions.Create, KubernetesPermissions.Delete, KubernetesPermissions.Get, KubernetesPermissions.List, KubernetesPermissions.Update),
-        .. Rules(ResourceKind.ConfigMaps, KubernetesPermissions.Create, KubernetesPermissions.Delete, KubernetesPermissions.Get, KubernetesPermissions.List, KubernetesPermissions.Update),
-        .. Rules(ResourceKind.Secrets, KubernetesPermissions.Create, KubernetesPermissions.Delete, KubernetesPermissions.Get, KubernetesPermissions.List, KubernetesPermissions.Update),
-        .. Rules(ResourceKind.Services, KubernetesPermissions.Create, KubernetesPermissions.Delete, KubernetesPermissions.List),
-        .. Rules(ResourceKind.NetworkPolicies, KubernetesPermissions.Create, KubernetesPermissions.Delete, KubernetesPermissions.List),
-        .. Rules(ResourceKind.Pods, KubernetesPermissions.Delete, KubernetesPermissions.List),
-        new("", "pods/log", KubernetesPermissions.Get),
+        .. Rules(Apps, "deployments", KubernetesRbacRule.Create, KubernetesRbacRule.Delete, KubernetesRbacRule.Get, KubernetesRbacRule.List, KubernetesRbacRule.Update),
+        .. Rules(Core, "configmaps", KubernetesRbacRule.Create, KubernetesRbacRule.Delete, KubernetesRbacRule.Get, KubernetesRbacRule.List, KubernetesRbacRule.Update),
+        .. Rules(Core, "secrets", KubernetesRbacRule.Create, KubernetesRbacRule.Delete, KubernetesRbacRule.Get, KubernetesRbacRule.List, KubernetesRbacRule.Update),
+        .. Rules(Core, "services", KubernetesRbacRule.Create, KubernetesRbacRule.Delete, KubernetesRbacRule.List),
+        .. Rules(Networking, "networkpolicies", KubernetesRbacRule.Create, KubernetesRbacRule.Delete, KubernetesRbacRule.List),
+        .. Rules(Core, "pods", KubernetesRbacRule.Delete, KubernetesRbacRule.List),
+        new(Core, "pods/log", KubernetesRbacRule.Get),
     ];
 
     /// <summary>
@@ -30,12 +31,12 @@ public static class LifecyclePermissions
     /// </summary>
     public static IReadOnlyList<KubernetesRbacRule> OutsideClusterOnly { get; } =
     [
-        new("", "services/proxy", KubernetesPermissions.Get),
-        new("", "services/proxy", KubernetesPermissions.Create),
+        new(Core, "services/proxy", KubernetesRbacRule.Get),
+        new(Core, "services/proxy", KubernetesRbacRule.Create),
     ];
 
     public static IReadOnlyList<KubernetesRbacRule> All { get; } = [.. InCluster, .. OutsideClusterOnly];
 
-    private static IEnumerable<KubernetesRbacRule> Rules(ResourceKind kind, params string[] verbs) =>
-        verbs.Select(verb => new KubernetesRbacRule(kind.Group, kind.Plural, verb));
+    private static IEnumerable<KubernetesRbacRule> Rules(string group, string resource, params string[] verbs) =>
+        verbs.Select(verb => new KubernetesRbacRule(group, resource, verb));
 }

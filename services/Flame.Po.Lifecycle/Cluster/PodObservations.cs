@@ -1,4 +1,5 @@
-using Flame.Po.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Flame.Po.Lifecycle.Reconciler;
 
 namespace Flame.Po.Lifecycle.Cluster;
@@ -6,7 +7,7 @@ namespace Flame.Po.Lifecycle.Cluster;
 /// <summary>Reads the analysis container's state from a pod (po-spec §7.9, but the named container, not the first).</summary>
 public static class PodObservations
 {
-    public static PodObservation From(Pod pod, string containerName)
+    public static PodObservation From(V1Pod pod, string containerName)
     {
         ArgumentNullException.ThrowIfNull(pod);
         var status = pod.Status;
@@ -19,7 +20,7 @@ public static class PodObservations
             PodIp = string.IsNullOrEmpty(status?.PodIP) ? null : status.PodIP,
             UnschedulableMessage = unschedulable is null ? null : unschedulable.Message ?? "the pod cannot be scheduled",
             ContainerRunning = container?.State?.Running is not null,
-            ContainerStartedAt = container?.State?.Running?.StartedAt,
+            ContainerStartedAt = container?.State?.Running?.StartedAt is { } started ? new DateTimeOffset(DateTime.SpecifyKind(started, DateTimeKind.Utc)) : null,
             WaitingReason = container?.State?.Waiting?.Reason,
             WaitingMessage = container?.State?.Waiting?.Message,
             TerminatedReason = terminated?.Reason,

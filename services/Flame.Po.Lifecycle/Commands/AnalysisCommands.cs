@@ -1,7 +1,7 @@
 using Flame.Po.Core.Analyses;
 using Flame.Po.Dapr.State;
-using Flame.Po.Kubernetes.Client;
-using Flame.Po.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Cluster;
 using Flame.Po.Lifecycle.Reconciler;
@@ -103,7 +103,7 @@ public sealed class AnalysisCommands(
         }
 
         faults.Reach("create:after-record");
-        logger.LogInformation(Flame.Po.ServiceDefaults.Logging.LogEvents.Action, "Created analysis {AnalysisId} ({Deployment})", record.AnalysisId, record.DeploymentName);
+        logger.LogInformation(Flame.Po.ServiceDefaults.Logging.LogEvents.Action, "Created analysis {AnalysisId} ({V1Deployment})", record.AnalysisId, record.DeploymentName);
         queue.Enqueue(record.AnalysisId);
         return CommandOutcome.Accepted(new Dictionary<string, string?> { [record.AnalysisId] = record.Status });
     }
@@ -191,10 +191,10 @@ public sealed class AnalysisCommands(
     /// </summary>
     private async Task<bool> EnsureSecretsAsync(string analysisId, AnalysisManifests manifests, CancellationToken cancellationToken)
     {
-        var secrets = cluster.Client.Secrets();
+        var objects = cluster.Objects;
         foreach (var secret in manifests.Secrets())
         {
-            if (await secrets.EnsureCreatedAsync(secret, cancellationToken))
+            if (await objects.CreateIfMissingAsync(secret, cancellationToken))
             {
                 continue;
             }
@@ -204,8 +204,8 @@ public sealed class AnalysisCommands(
                 return false;
             }
 
-            await secrets.DeleteAsync(secret.Metadata.Name!, cancellationToken: cancellationToken);
-            if (!await secrets.EnsureCreatedAsync(secret, cancellationToken))
+            await objects.DeleteIfPresentAsync(secret, cancellationToken);
+            if (!await objects.CreateIfMissingAsync(secret, cancellationToken))
             {
                 return false;
             }

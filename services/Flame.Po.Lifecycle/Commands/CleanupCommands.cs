@@ -2,8 +2,8 @@ using System.Globalization;
 
 using Flame.Po.Core.Analyses;
 using Flame.Po.Integrations.Keycloak;
-using Flame.Po.Kubernetes.Client;
-using Flame.Po.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Cluster;
 using Flame.Po.Lifecycle.Reconciler;
@@ -95,10 +95,11 @@ public sealed class CleanupCommands(
     /// <summary>Deletes the pods of a node service; their Deployment recreates them (the nginx configs follow, B9).</summary>
     private async Task<string> RestartPodAsync(string component, CancellationToken cancellationToken)
     {
-        var pods = await cluster.Client.Pods().ListAllAsync(new ListOptions { LabelSelector = $"{WorkloadLabels.Component}={component}" }, cancellationToken);
+        var pods = await cluster.Client.CoreV1.ListNamespacedPodAsync(cluster.Namespace, labelSelector: $"{WorkloadLabels.Component}={component}", cancellationToken: cancellationToken);
+        var objects = cluster.Objects;
         foreach (var pod in pods.Items)
         {
-            await cluster.Client.Pods().DeleteAsync(pod.Metadata.Name!, cancellationToken: cancellationToken);
+            await objects.DeleteIfPresentAsync(pod, cancellationToken);
         }
 
         var name = component == NodeServiceDiscovery.MessageBrokerComponent ? "message broker" : "storage service";
@@ -132,26 +133,26 @@ public sealed class CleanupCommands(
     {
         var listedAt = timeProvider.GetUtcNow();
         var active = (await repository.ListAsync(activeOnly: true, cancellationToken)).Select(s => s.Record.AnalysisId).ToHashSet(StringComparer.Ordinal);
-        var snapshot = await ClusterSnapshot.LoadAsync(cluster.Client, analysisId: null, cancellationToken);
+        var snapshot = await ClusterSnapshot.LoadAsync(cluster.Client, cluster.Namespace, analysisId: null, cancellationToken);
         var cutoff = listedAt - settings.Value.OrphanGrace;
         var zombies = snapshot.OwnedObjects()
-            .Where(o => !active.Contains(ClusterSnapshot.AnalysisIdOf(o)!) && (o.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue) < cutoff)
+            .Where(o => !active.Contains(ClusterSnapshot.AnalysisIdOf(o)!) && (o.Metadata.CreationTimestamp ?? DateTime.MinValue) < cutoff.UtcDateTime)
             .ToList();
         foreach (var zombie in zombies)
         {
             await executor.DeleteObjectAsync(zombie, cancellationToken);
         }
 
-        string Line(string label, Func<KubernetesObject, bool> match) =>
+        string Line(string label, Func<IKubernetesObject<V1ObjectMeta>, bool> match) =>
             string.Create(CultureInfo.InvariantCulture, $"Deleted {zombies.Count(match)} zombie {label}");
-        bool Component(KubernetesObject o, string value) => o.Metadata.Labels?.GetValueOrDefault(WorkloadLabels.Component) == value;
+        bool Component(IKubernetesObject<V1ObjectMeta> o, string value) => o.Metadata.Labels is { } labels && labels.TryGetValue(WorkloadLabels.Component, out var component) && component == value;
         return string.Join('\n',
-            Line("deployments", o => o is Deployment && Component(o, WorkloadLabels.AnalysisComponent)),
-            Line("nginx-deployments", o => o is Deployment && Component(o, WorkloadLabels.NginxComponent)),
-            Line("services", o => o is Service && Component(o, WorkloadLabels.AnalysisComponent)),
-            Line("nginx-services", o => o is Service && Component(o, WorkloadLabels.NginxComponent)),
-            Line("nginx-networkpolicys", o => o is NetworkPolicy),
-            Line("nginx-configmaps", o => o is ConfigMap),
-            Line("secrets", o => o is Secret));
+            Line("deployments", o => o is V1Deployment && Component(o, WorkloadLabels.AnalysisComponent)),
+            Line("nginx-deployments", o => o is V1Deployment && Component(o, WorkloadLabels.NginxComponent)),
+            Line("services", o => o is V1Service && Component(o, WorkloadLabels.AnalysisComponent)),
+            Line("nginx-services", o => o is V1Service && Component(o, WorkloadLabels.NginxComponent)),
+            Line("nginx-networkpolicys", o => o is V1NetworkPolicy),
+            Line("nginx-configmaps", o => o is V1ConfigMap),
+            Line("secrets", o => o is V1Secret));
     }
 }

@@ -3,7 +3,6 @@ using Flame.Po.Core.Analyses;
 using Flame.Po.Dapr;
 using Flame.Po.Dapr.Invocation;
 using Flame.Po.Dapr.State;
-using Flame.Po.Kubernetes.Client;
 using Flame.Po.Lifecycle.Cluster;
 using Flame.Po.Persistence;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,14 +70,14 @@ public static class LifecycleInvocations
                 ? InvocationResponse.Ok(result)
                 : ToResponse(CommandOutcome.Failed(CommandOutcomeKind.NotFound, $"Analysis {id} is not known to this node."));
         }
-        catch (Exception error) when (error is ClusterUnavailableException or KubernetesApiException or HttpRequestException or StateStoreUnavailableException or NpgsqlException)
+        catch (Exception error) when (error is ClusterUnavailableException or k8s.Autorest.HttpOperationException or HttpRequestException or StateStoreUnavailableException or NpgsqlException)
         {
             return ToResponse(CommandOutcome.Failed(CommandOutcomeKind.Unavailable, $"A dependency of the lifecycle is unavailable: {Describe(error)}"));
         }
     }
 
     /// <summary>Database errors are described without their connection details.</summary>
-    private static string Describe(Exception error) => error is NpgsqlException ? DatabaseErrors.Describe(error) : error.Message;
+    private static string Describe(Exception error) => error is NpgsqlException ? DatabaseErrors.Describe(error) : KubernetesErrors.Describe(error);
 
     private static async Task<InvocationResponse> Run(Func<Task<CommandOutcome>> command)
     {
@@ -86,9 +85,9 @@ public static class LifecycleInvocations
         {
             return ToResponse(await command());
         }
-        catch (Exception error) when (error is ClusterUnavailableException or KubernetesApiException or HttpRequestException or StateStoreUnavailableException)
+        catch (Exception error) when (error is ClusterUnavailableException or k8s.Autorest.HttpOperationException or HttpRequestException or StateStoreUnavailableException)
         {
-            return ToResponse(CommandOutcome.Failed(CommandOutcomeKind.Unavailable, $"A dependency of the lifecycle is unavailable: {error.Message}"));
+            return ToResponse(CommandOutcome.Failed(CommandOutcomeKind.Unavailable, $"A dependency of the lifecycle is unavailable: {Describe(error)}"));
         }
     }
 

@@ -48,7 +48,7 @@ public sealed class LiveLogQueries(AnalysisRepository repository, ClusterConnect
         }
 
         var client = cluster.Client;
-        var pods = await DeploymentPods.ListAsync(client, analysisId is null ? null : records[0].DeploymentName, cancellationToken);
+        var pods = await DeploymentPods.ListAsync(client, cluster.Namespace, analysisId is null ? null : records[0].DeploymentName, cancellationToken);
         var results = new (IReadOnlyList<string> Analysis, IReadOnlyList<string> Nginx)?[records.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, records.Count),
@@ -65,8 +65,8 @@ public sealed class LiveLogQueries(AnalysisRepository repository, ClusterConnect
                 }
 
                 var errors = new List<string>();
-                var analysisLogs = await PodLogCollector.ReadLiveAsync(client, analysisPods, names.Deployment, errors, ct);
-                var nginxLogs = await PodLogCollector.ReadLiveAsync(client, nginxPods, names.Nginx, errors, ct);
+                var analysisLogs = await PodLogCollector.ReadLiveAsync(client, cluster.Namespace, analysisPods, names.Deployment, errors, ct);
+                var nginxLogs = await PodLogCollector.ReadLiveAsync(client, cluster.Namespace, nginxPods, names.Nginx, errors, ct);
                 foreach (var error in errors)
                 {
                     logger.LogWarning("Live log of analysis {AnalysisId} skipped: {Reason}", record.AnalysisId, error);

@@ -38,7 +38,7 @@ public sealed class PodQueries(AnalysisRepository repository, ClusterConnection 
             return result;
         }
 
-        var pods = await DeploymentPods.ListAsync(cluster.Client, analysisId is null ? null : records[0].DeploymentName, cancellationToken);
+        var pods = await DeploymentPods.ListAsync(cluster.Client, cluster.Namespace, analysisId is null ? null : records[0].DeploymentName, cancellationToken);
         foreach (var record in records)
         {
             var names = WorkloadNames.For(record.AnalysisId, record.RestartCounter);

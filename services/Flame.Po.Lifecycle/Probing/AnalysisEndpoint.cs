@@ -84,7 +84,7 @@ public sealed class AnalysisEndpoint(ClusterConnection cluster, IHttpClientFacto
         using var content = body is null ? null : JsonContent.Create(body);
         if (cluster.UsesServiceProxy)
         {
-            return await cluster.Client.ProxyAsync(names.Nginx, NginxServicePort, path, method, content, cancellationToken: timeout.Token);
+            return await cluster.ProxyAsync(names.Nginx, NginxServicePort, path, method, content, timeout.Token);
         }
 
         var http = httpClientFactory.CreateClient(HttpClientName);
@@ -93,7 +93,7 @@ public sealed class AnalysisEndpoint(ClusterConnection cluster, IHttpClientFacto
     }
 
     private static bool IsAnalysisFault(Exception error, CancellationToken cancellationToken) =>
-        error is HttpRequestException or JsonException or NotSupportedException or Kubernetes.Client.KubernetesApiException
+        error is HttpRequestException or JsonException or NotSupportedException or k8s.Autorest.HttpOperationException
         || (error is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     private static string Describe(Exception error) => error switch

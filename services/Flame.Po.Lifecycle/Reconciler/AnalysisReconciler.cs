@@ -38,7 +38,7 @@ public sealed class AnalysisReconciler(
         var watch = Stopwatch.StartNew();
         var listedAt = timeProvider.GetUtcNow();
         var records = await repository.ListAsync(activeOnly: true, cancellationToken);
-        var view = new ClusterView(await ClusterSnapshot.LoadAsync(cluster.Client, analysisId: null, cancellationToken));
+        var view = new ClusterView(await ClusterSnapshot.LoadAsync(cluster.Client, cluster.Namespace, analysisId: null, cancellationToken));
         if (!view.Node.IsKnown && records.Count > 0)
         {
             logger.LogWarning(LogEvents.StatusLoop, "Node services for nginx are incomplete: {Error}", view.Node.Error);
@@ -85,7 +85,7 @@ public sealed class AnalysisReconciler(
             return false;
         }
 
-        var view = new ClusterView(await ClusterSnapshot.LoadAsync(cluster.Client, analysisId, cancellationToken));
+        var view = new ClusterView(await ClusterSnapshot.LoadAsync(cluster.Client, cluster.Namespace, analysisId, cancellationToken));
         var probe = await ProbeIfDueAsync(stored.Record, view, cancellationToken);
         await AdvanceSafelyAsync(stored, view, probe, cancellationToken);
         return await repository.GetAsync(analysisId, cancellationToken) is { Record: var record }

@@ -1,7 +1,10 @@
 using Flame.Po.Core.Analyses;
 using Flame.Po.Integrations.Keycloak;
-using Flame.Po.Kubernetes.Client;
-using Flame.Po.Kubernetes.Models;
+using System.Text;
+
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Archive;
 using Flame.Po.Lifecycle.Cluster;
@@ -57,10 +60,10 @@ public sealed class StepExecutor(
                 var created = await CreateObjectsAsync(record, names, create.Missing, observation, view, cancellationToken);
                 return (stored, observation with { Present = observation.Present | created });
             case DeleteStaleObjects:
-                await DeleteAsync(view.ObjectsOf(record.AnalysisId).Where(o => o is not Secret && ClusterSnapshot.DeploymentOf(o) != names.Deployment), cancellationToken);
+                await DeleteAsync(view.ObjectsOf(record.AnalysisId).Where(o => o is not V1Secret && ClusterSnapshot.DeploymentOf(o) != names.Deployment), cancellationToken);
                 return (stored, observation with { StaleDeploymentObjects = false });
             case DeleteDeploymentObjects:
-                await DeleteAsync(ExpectedDeploymentObjects(names).Concat(view.ObjectsOf(record.AnalysisId).Where(o => o is not Secret)), cancellationToken);
+                await DeleteAsync(ExpectedDeploymentObjects(names).Concat(view.ObjectsOf(record.AnalysisId).Where(o => o is not V1Secret)), cancellationToken);
                 return (stored, observation with { Present = DeploymentObjects.None, StaleDeploymentObjects = false, NginxReady = false, Probe = null });
             case DeleteAllObjects:
                 // Secrets only as listed (with their uid): a stale actor must not delete the Secrets of a new
@@ -71,7 +74,7 @@ public sealed class StepExecutor(
                 await UpdateNginxConfigAsync(record, names, observation, view, cancellationToken);
                 return (stored, observation with { NginxConfigStale = false });
             case ArchiveDeployment:
-                var snapshot = await PodLogCollector.CollectAsync(cluster.Client, names, cancellationToken);
+                var snapshot = await PodLogCollector.CollectAsync(cluster.Client, cluster.Namespace, names, cancellationToken);
                 await archive.StoreAsync(record, snapshot, cancellationToken);
                 return (await SaveAsync(stored, action, cancellationToken), observation);
             case RefreshToken:
@@ -100,23 +103,8 @@ public sealed class StepExecutor(
     /// Deletes one object by kind and name — only if it is still the listed one when its uid is known; false
     /// when it was already gone (or replaced).
     /// </summary>
-    public Task<bool> DeleteObjectAsync(KubernetesObject item, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(item);
-        var client = cluster.Client;
-        var name = item.Metadata.Name ?? throw new ArgumentException("The object has no name.", nameof(item));
-        var uid = item.Metadata.Uid;
-        return item switch
-        {
-            Deployment => client.Deployments().DeleteAsync(name, uid, PropagationPolicy.Background, cancellationToken: cancellationToken),
-            Service => client.Services().DeleteAsync(name, uid, cancellationToken: cancellationToken),
-            NetworkPolicy => client.NetworkPolicies().DeleteAsync(name, uid, cancellationToken: cancellationToken),
-            ConfigMap => client.ConfigMaps().DeleteAsync(name, uid, cancellationToken: cancellationToken),
-            Secret => client.Secrets().DeleteAsync(name, uid, cancellationToken: cancellationToken),
-            Pod => client.Pods().DeleteAsync(name, uid, cancellationToken: cancellationToken),
-            _ => throw new ArgumentException($"The PO does not delete {item.Kind} objects.", nameof(item)),
-        };
-    }
+    public Task<bool> DeleteObjectAsync(IKubernetesObject<V1ObjectMeta> item, CancellationToken cancellationToken) =>
+        cluster.Objects.DeleteIfPresentAsync(item, cancellationToken);
 
     private bool KeycloakConfigured => keycloakSettings.Value.ManagesClients;
 
@@ -141,7 +129,7 @@ public sealed class StepExecutor(
         AnalysisRecord record, WorkloadNames names, DeploymentObjects missing, AnalysisObservation observation, ClusterView view, CancellationToken cancellationToken)
     {
         var manifests = Manifests(record);
-        var objects = new List<(DeploymentObjects Kind, KubernetesObject Item)>
+        var objects = new List<(DeploymentObjects Kind, IKubernetesObject<V1ObjectMeta> Item)>
         {
             (DeploymentObjects.AnalysisPolicy, manifests.AnalysisNetworkPolicy()),
             (DeploymentObjects.NginxPolicy, manifests.NginxNetworkPolicy()),
@@ -160,7 +148,7 @@ public sealed class StepExecutor(
         var created = DeploymentObjects.None;
         foreach (var (kind, item) in objects.Where(o => (missing & o.Kind) != DeploymentObjects.None))
         {
-            await EnsureCreatedAsync(item, cancellationToken);
+            await cluster.Objects.CreateIfMissingAsync(item, cancellationToken);
             faults.Reach($"created:{kind}");
             created |= kind;
         }
@@ -168,38 +156,24 @@ public sealed class StepExecutor(
         return created;
     }
 
-    private Task<bool> EnsureCreatedAsync(KubernetesObject item, CancellationToken cancellationToken)
+    private async Task DeleteAsync(IEnumerable<IKubernetesObject<V1ObjectMeta>> items, CancellationToken cancellationToken)
     {
-        var client = cluster.Client;
-        return item switch
-        {
-            Deployment d => client.Deployments().EnsureCreatedAsync(d, cancellationToken),
-            Service s => client.Services().EnsureCreatedAsync(s, cancellationToken),
-            NetworkPolicy p => client.NetworkPolicies().EnsureCreatedAsync(p, cancellationToken),
-            ConfigMap c => client.ConfigMaps().EnsureCreatedAsync(c, cancellationToken),
-            Secret s => client.Secrets().EnsureCreatedAsync(s, cancellationToken),
-            _ => throw new ArgumentException($"The PO does not create {item.Kind} objects.", nameof(item)),
-        };
-    }
-
-    private async Task DeleteAsync(IEnumerable<KubernetesObject> items, CancellationToken cancellationToken)
-    {
-        foreach (var item in items.DistinctBy(i => (i.Kind, i.Metadata.Name)))
+        foreach (var item in items.DistinctBy(i => (i.GetType(), i.Metadata.Name)))
         {
             await DeleteObjectAsync(item, cancellationToken);
         }
     }
 
-    private static IEnumerable<KubernetesObject> ExpectedDeploymentObjects(WorkloadNames names)
+    private static IEnumerable<IKubernetesObject<V1ObjectMeta>> ExpectedDeploymentObjects(WorkloadNames names)
     {
         // By name as well as from the tick's listing: objects created earlier in this tick are not in the listing.
-        yield return new NetworkPolicy { Metadata = new ObjectMeta { Name = names.AnalysisNetworkPolicy } };
-        yield return new NetworkPolicy { Metadata = new ObjectMeta { Name = names.NginxNetworkPolicy } };
-        yield return new Deployment { Metadata = new ObjectMeta { Name = names.Nginx } };
-        yield return new Service { Metadata = new ObjectMeta { Name = names.Nginx } };
-        yield return new ConfigMap { Metadata = new ObjectMeta { Name = names.NginxConfigMap } };
-        yield return new Deployment { Metadata = new ObjectMeta { Name = names.Deployment } };
-        yield return new Service { Metadata = new ObjectMeta { Name = names.Deployment } };
+        yield return new V1NetworkPolicy { Metadata = new V1ObjectMeta { Name = names.AnalysisNetworkPolicy } };
+        yield return new V1NetworkPolicy { Metadata = new V1ObjectMeta { Name = names.NginxNetworkPolicy } };
+        yield return new V1Deployment { Metadata = new V1ObjectMeta { Name = names.Nginx } };
+        yield return new V1Service { Metadata = new V1ObjectMeta { Name = names.Nginx } };
+        yield return new V1ConfigMap { Metadata = new V1ObjectMeta { Name = names.NginxConfigMap } };
+        yield return new V1Deployment { Metadata = new V1ObjectMeta { Name = names.Deployment } };
+        yield return new V1Service { Metadata = new V1ObjectMeta { Name = names.Deployment } };
     }
 
     /// <summary>Re-renders nginx.conf with today's pod IPs and rolls nginx through its config-hash annotation (po-spec B9).</summary>
@@ -208,14 +182,14 @@ public sealed class StepExecutor(
         var podIp = System.Net.IPAddress.Parse(observation.AnalysisPod?.PodIp ?? throw new InvalidOperationException("The analysis pod has no IP address."));
         var config = view.Node.RenderNginxConfig(names, record.ProjectId, podIp);
         var manifests = Manifests(record);
-        var configMaps = cluster.Client.ConfigMaps();
-        var currentMap = await configMaps.GetAsync(names.NginxConfigMap, cancellationToken);
-        await configMaps.ReplaceAsync(currentMap with { Data = manifests.NginxConfigMap(config).Data }, cancellationToken);
-        var deployments = cluster.Client.Deployments();
-        var nginx = await deployments.GetAsync(names.Nginx, cancellationToken);
-        var desiredTemplate = manifests.NginxDeployment(config).Spec!.Template;
-        await deployments.ReplaceAsync(nginx with { Spec = nginx.Spec! with { Template = nginx.Spec.Template with { Metadata = nginx.Spec.Template.Metadata with { Annotations = desiredTemplate.Metadata.Annotations } } } }, cancellationToken);
-        logger.LogInformation(Flame.Po.ServiceDefaults.Logging.LogEvents.Action, "Re-rendered the nginx config of {Deployment} for changed pod addresses", names.Deployment);
+        var objects = cluster.Objects;
+        var configMap = await objects.GetConfigMapAsync(names.NginxConfigMap, cancellationToken);
+        configMap.Data = manifests.NginxConfigMap(config).Data;
+        await objects.ReplaceAsync(configMap, cancellationToken);
+        var nginx = await objects.GetDeploymentAsync(names.Nginx, cancellationToken);
+        nginx.Spec.Template.Metadata.Annotations = manifests.NginxDeployment(config).Spec.Template.Metadata.Annotations;
+        await objects.ReplaceAsync(nginx, cancellationToken);
+        logger.LogInformation(Flame.Po.ServiceDefaults.Logging.LogEvents.Action, "Re-rendered the nginx config of {V1Deployment} for changed pod addresses", names.Deployment);
     }
 
     /// <summary>
@@ -250,20 +224,20 @@ public sealed class StepExecutor(
     /// <summary>Read-modify-write of the credentials Secret; a concurrent writer (another tick) makes it re-read.</summary>
     private async Task WriteTokenToSecretAsync(WorkloadNames names, string token, CancellationToken cancellationToken)
     {
-        var secrets = cluster.Client.Secrets();
+        var objects = cluster.Objects;
         for (var attempt = 1; ; attempt++)
         {
-            var secret = await secrets.GetAsync(names.CredentialsSecret, cancellationToken);
-            var data = new Dictionary<string, string>(secret.Data ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+            var secret = await objects.GetSecretAsync(names.CredentialsSecret, cancellationToken);
+            secret.Data = new Dictionary<string, byte[]>(secret.Data ?? new Dictionary<string, byte[]>(), StringComparer.Ordinal)
             {
-                [AnalysisManifests.KeycloakTokenKey] = SecretData.Encode(token),
+                [AnalysisManifests.KeycloakTokenKey] = Encoding.UTF8.GetBytes(token),
             };
             try
             {
-                await secrets.ReplaceAsync(secret with { Data = data }, cancellationToken);
+                await objects.ReplaceAsync(secret, cancellationToken);
                 return;
             }
-            catch (KubernetesConflictException) when (attempt < 5)
+            catch (HttpOperationException error) when (attempt < 5 && KubernetesErrors.Classify(error) == KubernetesFailure.Conflict)
             {
             }
         }

@@ -2,7 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-using Flame.Po.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Flame.Po.Lifecycle.Workloads;
 
@@ -18,6 +19,9 @@ public sealed class AnalysisManifests
     public const string NginxConfigHashAnnotation = "flame.privateaim.de/nginx-config-sha256";
     public const string DataSourceTokenKey = "DATA_SOURCE_TOKEN";
     public const string KeycloakTokenKey = "KEYCLOAK_TOKEN";
+    public const string DockerConfigJsonType = "kubernetes.io/dockerconfigjson";
+    public const string DockerConfigJsonKey = ".dockerconfigjson";
+    public const string OpaqueType = "Opaque";
 
     private const int NginxContainerPort = Nginx.NginxRenderOptions.DefaultListenPort;
 
@@ -65,25 +69,25 @@ public sealed class AnalysisManifests
     /// Every object in creation order: NetworkPolicies first (po-spec B21), Secrets (when credentials were given)
     /// before the pods that use them, the analysis Service before nginx (nginx resolves upstreams at start).
     /// </summary>
-    public IReadOnlyList<KubernetesObject> All(string nginxConfig) => _request.Credentials is null
+    public IReadOnlyList<IKubernetesObject<V1ObjectMeta>> All(string nginxConfig) => _request.Credentials is null
         ? [.. DeploymentObjectsBeforeNginx(), .. NginxObjects(nginxConfig)]
         : [AnalysisNetworkPolicy(), NginxNetworkPolicy(), PullSecret(), CredentialsSecret(), AnalysisDeployment(), AnalysisService(), .. NginxObjects(nginxConfig)];
 
     /// <summary>The objects of deployment <c>D</c> that need no pod IP: policies, analysis Deployment and Service.</summary>
-    public IReadOnlyList<KubernetesObject> DeploymentObjectsBeforeNginx() =>
+    public IReadOnlyList<IKubernetesObject<V1ObjectMeta>> DeploymentObjectsBeforeNginx() =>
         [AnalysisNetworkPolicy(), NginxNetworkPolicy(), AnalysisDeployment(), AnalysisService()];
 
     /// <summary>The nginx objects; their config needs the analysis pod's IP address.</summary>
-    public IReadOnlyList<KubernetesObject> NginxObjects(string nginxConfig) =>
+    public IReadOnlyList<IKubernetesObject<V1ObjectMeta>> NginxObjects(string nginxConfig) =>
         [NginxConfigMap(nginxConfig), NginxDeployment(nginxConfig), NginxService()];
 
     /// <summary>The per-analysis Secrets; they outlive restarts and are deleted with the analysis.</summary>
-    public IReadOnlyList<Secret> Secrets() => [PullSecret(), CredentialsSecret()];
+    public IReadOnlyList<V1Secret> Secrets() => [PullSecret(), CredentialsSecret()];
 
     private AnalysisCredentials Credentials => _request.Credentials
         ?? throw new InvalidOperationException("These manifests were built without credentials; the Secrets cannot be built.");
 
-    public Secret PullSecret()
+    public V1Secret PullSecret()
     {
         var registry = Credentials.Registry;
         var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{registry.Username}:{registry.Password}"));
@@ -94,12 +98,14 @@ public sealed class AnalysisManifests
                 [registry.Server] = new Dictionary<string, string> { ["username"] = registry.Username, ["password"] = registry.Password, ["auth"] = auth },
             },
         });
-        return new Secret
+        return new V1Secret
         {
+            ApiVersion = "v1",
+            Kind = "Secret",
             Metadata = AnalysisMeta(Names.PullSecret, WorkloadLabels.PullSecretComponent),
             Immutable = true,
-            Type = Secret.DockerConfigJsonType,
-            Data = new Dictionary<string, string> { [Secret.DockerConfigJsonKey] = SecretData.Encode(config) },
+            Type = DockerConfigJsonType,
+            Data = new Dictionary<string, byte[]> { [DockerConfigJsonKey] = Encoding.UTF8.GetBytes(config) },
         };
     }
 
@@ -107,128 +113,138 @@ public sealed class AnalysisManifests
     /// The tokens go to the pod by <c>secretKeyRef</c>, never as plain env (po-spec §13.3). Mutable: the PO writes
     /// each refreshed Keycloak token here, so a restarted container starts with a valid one.
     /// </summary>
-    public Secret CredentialsSecret() => new()
+    public V1Secret CredentialsSecret() => new()
     {
+        ApiVersion = "v1",
+        Kind = "Secret",
         Metadata = AnalysisMeta(Names.CredentialsSecret, WorkloadLabels.CredentialsComponent),
-        Type = Secret.OpaqueType,
-        Data = new Dictionary<string, string>
+        Type = OpaqueType,
+        Data = new Dictionary<string, byte[]>
         {
-            [DataSourceTokenKey] = SecretData.Encode(Credentials.DataSourceToken),
-            [KeycloakTokenKey] = SecretData.Encode(Credentials.KeycloakToken),
+            [DataSourceTokenKey] = Encoding.UTF8.GetBytes(Credentials.DataSourceToken),
+            [KeycloakTokenKey] = Encoding.UTF8.GetBytes(Credentials.KeycloakToken),
         },
     };
 
-    public Deployment AnalysisDeployment()
+    public V1Deployment AnalysisDeployment()
     {
         var labels = WorkloadLabels.For(Names, (WorkloadLabels.App, Names.Deployment), (WorkloadLabels.Component, WorkloadLabels.AnalysisComponent));
-        var container = new Container
+        var container = new V1Container
         {
             Name = Names.Deployment,
             Image = _request.Image,
             ImagePullPolicy = "IfNotPresent",
-            Ports = [new ContainerPort { Name = "http", Number = AnalysisContainerPort, Protocol = "TCP" }],
+            Ports = [new V1ContainerPort { Name = "http", ContainerPort = AnalysisContainerPort, Protocol = "TCP" }],
             Env =
             [
                 SecretEnv(DataSourceTokenKey),
                 SecretEnv(KeycloakTokenKey),
-                new EnvVar { Name = "ANALYSIS_ID", Value = Names.AnalysisId },
-                new EnvVar { Name = "PROJECT_ID", Value = _request.ProjectId },
-                new EnvVar { Name = "DEPLOYMENT_NAME", Value = Names.Deployment },
+                new V1EnvVar { Name = "ANALYSIS_ID", Value = Names.AnalysisId },
+                new V1EnvVar { Name = "PROJECT_ID", Value = _request.ProjectId },
+                new V1EnvVar { Name = "DEPLOYMENT_NAME", Value = Names.Deployment },
             ],
-            Resources = new ResourceRequirements
+            Resources = new V1ResourceRequirements
             {
-                Requests = new Dictionary<string, string> { ["cpu"] = _settings.AnalysisCpuRequest, ["memory"] = _settings.AnalysisMemoryRequest },
-                Limits = new Dictionary<string, string>
+                Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new ResourceQuantity(_settings.AnalysisCpuRequest), ["memory"] = new ResourceQuantity(_settings.AnalysisMemoryRequest) },
+                Limits = new Dictionary<string, ResourceQuantity>
                 {
-                    ["cpu"] = _settings.AnalysisCpuLimit,
-                    ["memory"] = _settings.AnalysisMemoryLimit,
-                    ["ephemeral-storage"] = _settings.AnalysisEphemeralStorageLimit,
+                    ["cpu"] = new ResourceQuantity(_settings.AnalysisCpuLimit),
+                    ["memory"] = new ResourceQuantity(_settings.AnalysisMemoryLimit),
+                    ["ephemeral-storage"] = new ResourceQuantity(_settings.AnalysisEphemeralStorageLimit),
                 },
             },
             SecurityContext = RestrictedContainer(readOnlyRootFilesystem: false),
         };
-        return new Deployment
+        return new V1Deployment
         {
+            ApiVersion = "apps/v1",
+            Kind = "Deployment",
             Metadata = Meta(Names.Deployment, labels),
-            Spec = new DeploymentSpec
+            Spec = new V1DeploymentSpec
             {
                 Replicas = 1,
-                Selector = new LabelSelector { MatchLabels = new Dictionary<string, string> { [WorkloadLabels.App] = Names.Deployment, [WorkloadLabels.Component] = WorkloadLabels.AnalysisComponent } },
-                Template = new PodTemplateSpec
+                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [WorkloadLabels.App] = Names.Deployment, [WorkloadLabels.Component] = WorkloadLabels.AnalysisComponent } },
+                Template = new V1PodTemplateSpec
                 {
-                    Metadata = new ObjectMeta { Labels = labels },
-                    Spec = RestrictedPod([container], [new LocalObjectReference { Name = Names.PullSecret }], volumes: null),
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal) },
+                    Spec = RestrictedPod([container], [new V1LocalObjectReference { Name = Names.PullSecret }], volumes: null),
                 },
             },
         };
     }
 
-    public Service AnalysisService() => new()
+    public V1Service AnalysisService() => new()
     {
+        ApiVersion = "v1",
+        Kind = "Service",
         Metadata = Meta(Names.Deployment, (WorkloadLabels.App, Names.Deployment), (WorkloadLabels.Component, WorkloadLabels.AnalysisComponent)),
-        Spec = new ServiceSpec
+        Spec = new V1ServiceSpec
         {
             Type = "ClusterIP",
             Selector = new Dictionary<string, string> { [WorkloadLabels.App] = Names.Deployment },
-            Ports = [new ServicePort { Name = "http", Protocol = "TCP", Port = ServicePort, TargetPort = AnalysisContainerPort }],
+            Ports = [new V1ServicePort { Name = "http", Protocol = "TCP", Port = ServicePort, TargetPort = AnalysisContainerPort }],
         },
     };
 
-    public ConfigMap NginxConfigMap(string nginxConfig) => new()
+    public V1ConfigMap NginxConfigMap(string nginxConfig) => new()
     {
+        ApiVersion = "v1",
+        Kind = "ConfigMap",
         Metadata = Meta(Names.NginxConfigMap, (WorkloadLabels.Component, WorkloadLabels.NginxConfigMapComponent)),
         Data = new Dictionary<string, string> { [NginxConfigKey] = nginxConfig },
     };
 
     /// <summary>The config hash on the pod template makes a replaced config roll the nginx pod (po-spec B9).</summary>
-    public Deployment NginxDeployment(string nginxConfig)
+    public V1Deployment NginxDeployment(string nginxConfig)
     {
         var labels = WorkloadLabels.For(Names, (WorkloadLabels.App, Names.Nginx), (WorkloadLabels.Component, WorkloadLabels.NginxComponent));
-        var container = new Container
+        var container = new V1Container
         {
             Name = Names.Nginx,
             Image = _settings.NginxImage,
             ImagePullPolicy = "IfNotPresent",
-            Ports = [new ContainerPort { Name = "http", Number = NginxContainerPort, Protocol = "TCP" }],
-            LivenessProbe = new Probe
+            Ports = [new V1ContainerPort { Name = "http", ContainerPort = NginxContainerPort, Protocol = "TCP" }],
+            LivenessProbe = new V1Probe
             {
-                HttpGet = new HttpGetAction { Path = "/healthz", Port = NginxContainerPort },
+                HttpGet = new V1HTTPGetAction { Path = "/healthz", Port = NginxContainerPort },
                 InitialDelaySeconds = 15,
                 PeriodSeconds = 20,
                 TimeoutSeconds = 5,
                 FailureThreshold = 1,
             },
-            Resources = new ResourceRequirements
+            Resources = new V1ResourceRequirements
             {
-                Requests = new Dictionary<string, string> { ["cpu"] = _settings.NginxCpuRequest, ["memory"] = _settings.NginxMemoryRequest },
-                Limits = new Dictionary<string, string> { ["cpu"] = _settings.NginxCpuLimit, ["memory"] = _settings.NginxMemoryLimit },
+                Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new ResourceQuantity(_settings.NginxCpuRequest), ["memory"] = new ResourceQuantity(_settings.NginxMemoryRequest) },
+                Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new ResourceQuantity(_settings.NginxCpuLimit), ["memory"] = new ResourceQuantity(_settings.NginxMemoryLimit) },
             },
             SecurityContext = RestrictedContainer(readOnlyRootFilesystem: true),
             VolumeMounts =
             [
-                new VolumeMount { Name = "nginx-vol", MountPath = "/etc/nginx/nginx.conf", SubPath = NginxConfigKey, ReadOnly = true },
-                new VolumeMount { Name = "nginx-tmp", MountPath = Nginx.NginxRenderOptions.DefaultWritableDirectory },
-                new VolumeMount { Name = "nginx-cache", MountPath = "/var/cache/nginx" },
+                new V1VolumeMount { Name = "nginx-vol", MountPath = "/etc/nginx/nginx.conf", SubPath = NginxConfigKey, ReadOnlyProperty = true },
+                new V1VolumeMount { Name = "nginx-tmp", MountPath = Nginx.NginxRenderOptions.DefaultWritableDirectory },
+                new V1VolumeMount { Name = "nginx-cache", MountPath = "/var/cache/nginx" },
             ],
         };
-        return new Deployment
+        return new V1Deployment
         {
+            ApiVersion = "apps/v1",
+            Kind = "Deployment",
             Metadata = Meta(Names.Nginx, labels),
-            Spec = new DeploymentSpec
+            Spec = new V1DeploymentSpec
             {
                 Replicas = 1,
-                Selector = new LabelSelector { MatchLabels = new Dictionary<string, string> { [WorkloadLabels.App] = Names.Nginx } },
-                Template = new PodTemplateSpec
+                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [WorkloadLabels.App] = Names.Nginx } },
+                Template = new V1PodTemplateSpec
                 {
-                    Metadata = new ObjectMeta { Labels = labels, Annotations = new Dictionary<string, string> { [NginxConfigHashAnnotation] = Sha256(nginxConfig) } },
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal), Annotations = new Dictionary<string, string> { [NginxConfigHashAnnotation] = Sha256(nginxConfig) } },
                     Spec = RestrictedPod(
                         [container],
                         imagePullSecrets: null,
                         volumes:
                         [
-                            new Volume { Name = "nginx-vol", ConfigMap = new ConfigMapVolumeSource { Name = Names.NginxConfigMap, Items = [new KeyToPath { Key = NginxConfigKey, Path = NginxConfigKey }] } },
-                            new Volume { Name = "nginx-tmp", EmptyDir = new EmptyDirVolumeSource { SizeLimit = "64Mi" } },
-                            new Volume { Name = "nginx-cache", EmptyDir = new EmptyDirVolumeSource { SizeLimit = "16Mi" } },
+                            new V1Volume { Name = "nginx-vol", ConfigMap = new V1ConfigMapVolumeSource { Name = Names.NginxConfigMap, Items = [new V1KeyToPath { Key = NginxConfigKey, Path = NginxConfigKey }] } },
+                            new V1Volume { Name = "nginx-tmp", EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = new ResourceQuantity("64Mi") } },
+                            new V1Volume { Name = "nginx-cache", EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = new ResourceQuantity("16Mi") } },
                         ]),
                 },
             },
@@ -236,29 +252,33 @@ public sealed class AnalysisManifests
     }
 
     /// <summary>Service port 80 is the contract with the SDK (<c>http://nginx-D</c>); the container listens on 8080.</summary>
-    public Service NginxService() => new()
+    public V1Service NginxService() => new()
     {
+        ApiVersion = "v1",
+        Kind = "Service",
         Metadata = Meta(Names.Nginx, (WorkloadLabels.App, Names.Nginx), (WorkloadLabels.Component, WorkloadLabels.NginxComponent)),
-        Spec = new ServiceSpec
+        Spec = new V1ServiceSpec
         {
             Type = "ClusterIP",
             Selector = new Dictionary<string, string> { [WorkloadLabels.App] = Names.Nginx },
-            Ports = [new ServicePort { Name = "http", Protocol = "TCP", Port = ServicePort, TargetPort = NginxContainerPort }],
+            Ports = [new V1ServicePort { Name = "http", Protocol = "TCP", Port = ServicePort, TargetPort = NginxContainerPort }],
         },
     };
 
     /// <summary>The analysis talks only to its nginx and to DNS on port 53 (po-spec §7.7, tightened).</summary>
-    public NetworkPolicy AnalysisNetworkPolicy() => new()
+    public V1NetworkPolicy AnalysisNetworkPolicy() => new()
     {
+        ApiVersion = "networking.k8s.io/v1",
+        Kind = "NetworkPolicy",
         Metadata = Meta(Names.AnalysisNetworkPolicy, (WorkloadLabels.Component, WorkloadLabels.AnalysisPolicyComponent)),
-        Spec = new NetworkPolicySpec
+        Spec = new V1NetworkPolicySpec
         {
             PodSelector = AppSelector(Names.Deployment),
             PolicyTypes = ["Ingress", "Egress"],
-            Ingress = [new NetworkPolicyIngressRule { From = [new NetworkPolicyPeer { PodSelector = AppSelector(Names.Nginx) }], Ports = [Tcp(AnalysisContainerPort)] }],
+            Ingress = [new V1NetworkPolicyIngressRule { FromProperty = [new V1NetworkPolicyPeer { PodSelector = AppSelector(Names.Nginx) }], Ports = [Tcp(AnalysisContainerPort)] }],
             Egress =
             [
-                new NetworkPolicyEgressRule { To = [new NetworkPolicyPeer { PodSelector = AppSelector(Names.Nginx) }], Ports = [Tcp(NginxContainerPort)] },
+                new V1NetworkPolicyEgressRule { To = [new V1NetworkPolicyPeer { PodSelector = AppSelector(Names.Nginx) }], Ports = [Tcp(NginxContainerPort)] },
                 DnsEgress(),
             ],
         },
@@ -268,20 +288,22 @@ public sealed class AnalysisManifests
     /// nginx accepts only the analysis, the message broker and the PO, and reaches only the analysis, the named
     /// node services and DNS. Node-service pod ports are not known here, so those peers are not port-limited.
     /// </summary>
-    public NetworkPolicy NginxNetworkPolicy() => new()
+    public V1NetworkPolicy NginxNetworkPolicy() => new()
     {
+        ApiVersion = "networking.k8s.io/v1",
+        Kind = "NetworkPolicy",
         Metadata = Meta(Names.NginxNetworkPolicy, (WorkloadLabels.Component, WorkloadLabels.NginxPolicyComponent)),
-        Spec = new NetworkPolicySpec
+        Spec = new V1NetworkPolicySpec
         {
             PodSelector = AppSelector(Names.Nginx),
             PolicyTypes = ["Ingress", "Egress"],
             Ingress =
             [
-                new NetworkPolicyIngressRule
+                new V1NetworkPolicyIngressRule
                 {
-                    From =
+                    FromProperty =
                     [
-                        new NetworkPolicyPeer { PodSelector = AppSelector(Names.Deployment) },
+                        new V1NetworkPolicyPeer { PodSelector = AppSelector(Names.Deployment) },
                         ComponentPeer(NodeServiceDiscovery.MessageBrokerComponent),
                         ComponentPeer(NodeServiceDiscovery.PodOrchestratorComponent),
                     ],
@@ -290,8 +312,8 @@ public sealed class AnalysisManifests
             ],
             Egress =
             [
-                new NetworkPolicyEgressRule { To = [new NetworkPolicyPeer { PodSelector = AppSelector(Names.Deployment) }], Ports = [Tcp(AnalysisContainerPort)] },
-                new NetworkPolicyEgressRule
+                new V1NetworkPolicyEgressRule { To = [new V1NetworkPolicyPeer { PodSelector = AppSelector(Names.Deployment) }], Ports = [Tcp(AnalysisContainerPort)] },
+                new V1NetworkPolicyEgressRule
                 {
                     To =
                     [
@@ -299,7 +321,7 @@ public sealed class AnalysisManifests
                         ComponentPeer(NodeServiceDiscovery.MessageBrokerComponent),
                         ComponentPeer(NodeServiceDiscovery.StorageComponent),
                         ComponentPeer(NodeServiceDiscovery.PodOrchestratorComponent),
-                        new NetworkPolicyPeer { PodSelector = new LabelSelector { MatchLabels = new Dictionary<string, string> { [NodeServiceDiscovery.KongNameLabel] = NodeServiceDiscovery.KongNameValue } } },
+                        new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [NodeServiceDiscovery.KongNameLabel] = NodeServiceDiscovery.KongNameValue } } },
                     ],
                 },
                 DnsEgress(),
@@ -307,72 +329,72 @@ public sealed class AnalysisManifests
         },
     };
 
-    private ObjectMeta Meta(string name, params (string Key, string Value)[] specLabels) => Meta(name, WorkloadLabels.For(Names, specLabels));
+    private V1ObjectMeta Meta(string name, params (string Key, string Value)[] specLabels) => Meta(name, WorkloadLabels.For(Names, specLabels));
 
-    private ObjectMeta Meta(string name, IReadOnlyDictionary<string, string> labels) =>
-        new() { Name = name, Namespace = _request.Namespace, Labels = labels };
+    private V1ObjectMeta Meta(string name, IReadOnlyDictionary<string, string> labels) =>
+        new() { Name = name, NamespaceProperty = _request.Namespace, Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal) };
 
     /// <summary>Objects shared by all deployments of the analysis carry no deployment-name label.</summary>
-    private ObjectMeta AnalysisMeta(string name, string component) => Meta(name, new Dictionary<string, string>(StringComparer.Ordinal)
+    private V1ObjectMeta AnalysisMeta(string name, string component) => Meta(name, new Dictionary<string, string>(StringComparer.Ordinal)
     {
         [WorkloadLabels.Component] = component,
         [WorkloadLabels.AnalysisId] = Names.AnalysisId,
         [WorkloadLabels.ManagedBy] = WorkloadLabels.ManagedByValue,
     });
 
-    private PodSpec RestrictedPod(IReadOnlyList<Container> containers, IReadOnlyList<LocalObjectReference>? imagePullSecrets, IReadOnlyList<Volume>? volumes) => new()
+    private V1PodSpec RestrictedPod(IList<V1Container> containers, IList<V1LocalObjectReference>? imagePullSecrets, IList<V1Volume>? volumes) => new()
     {
         AutomountServiceAccountToken = false,
         EnableServiceLinks = false,
         RestartPolicy = "Always",
         TerminationGracePeriodSeconds = 10,
-        SecurityContext = new PodSecurityContext
+        SecurityContext = new V1PodSecurityContext
         {
             RunAsNonRoot = true,
             RunAsUser = _settings.RunAsUser,
             RunAsGroup = _settings.RunAsUser,
             FsGroup = _settings.RunAsUser,
-            SeccompProfile = new SeccompProfile { Type = "RuntimeDefault" },
+            SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
         },
         ImagePullSecrets = imagePullSecrets,
         Containers = containers,
         Volumes = volumes,
     };
 
-    private static SecurityContext RestrictedContainer(bool readOnlyRootFilesystem) => new()
+    private static V1SecurityContext RestrictedContainer(bool readOnlyRootFilesystem) => new()
     {
         AllowPrivilegeEscalation = false,
         Privileged = false,
         ReadOnlyRootFilesystem = readOnlyRootFilesystem,
         RunAsNonRoot = true,
-        Capabilities = new Capabilities { Drop = ["ALL"] },
-        SeccompProfile = new SeccompProfile { Type = "RuntimeDefault" },
+        Capabilities = new V1Capabilities { Drop = ["ALL"] },
+        SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
     };
 
-    private EnvVar SecretEnv(string key) => new()
+    private V1EnvVar SecretEnv(string key) => new()
     {
         Name = key,
-        ValueFrom = new EnvVarSource { SecretKeyRef = new SecretKeySelector { Name = Names.CredentialsSecret, Key = key } },
+        ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = Names.CredentialsSecret, Key = key } },
     };
 
-    private static LabelSelector AppSelector(string app) => new() { MatchLabels = new Dictionary<string, string> { [WorkloadLabels.App] = app } };
+    private static V1LabelSelector AppSelector(string app) => new() { MatchLabels = new Dictionary<string, string> { [WorkloadLabels.App] = app } };
 
-    private static NetworkPolicyPeer ComponentPeer(string component) =>
-        new() { PodSelector = new LabelSelector { MatchLabels = new Dictionary<string, string> { [WorkloadLabels.Component] = component } } };
+    private static V1NetworkPolicyPeer ComponentPeer(string component) =>
+        new() { PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [WorkloadLabels.Component] = component } } };
 
-    private static NetworkPolicyPort Tcp(int port) => new() { Protocol = "TCP", Port = port };
+    private static V1NetworkPolicyPort Tcp(int port) => new() { Protocol = "TCP", Port = port };
 
-    private static NetworkPolicyEgressRule DnsEgress() => new()
+    private static V1NetworkPolicyEgressRule DnsEgress() => new()
     {
         To =
         [
-            new NetworkPolicyPeer
+            new V1NetworkPolicyPeer
             {
-                NamespaceSelector = new LabelSelector { MatchLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = "kube-system" } },
-                PodSelector = new LabelSelector { MatchLabels = new Dictionary<string, string> { ["k8s-app"] = "kube-dns" } },
+                NamespaceSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = "kube-system" } },
+                PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["k8s-app"] = "kube-dns" } },
             },
         ],
-        Ports = [new NetworkPolicyPort { Protocol = "UDP", Port = 53 }, new NetworkPolicyPort { Protocol = "TCP", Port = 53 }],
+        Ports = [new V1NetworkPolicyPort { Protocol = "UDP", Port = 53 }, new V1NetworkPolicyPort { Protocol = "TCP", Port = 53 }],
     };
 
     private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

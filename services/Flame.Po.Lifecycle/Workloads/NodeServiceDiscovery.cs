@@ -1,4 +1,5 @@
-using Flame.Po.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Flame.Po.Lifecycle.Workloads;
 
@@ -32,7 +33,7 @@ public static class NodeServiceDiscovery
     /// <summary>Pods whose IPs go into allow-lists (message broker and PO).</summary>
     public static string SourcePodsSelector => $"{WorkloadLabels.Component} in ({MessageBrokerComponent},{PodOrchestratorComponent})";
 
-    public static NodeServices ResolveServices(IEnumerable<Service> services)
+    public static NodeServices ResolveServices(IEnumerable<V1Service> services)
     {
         var list = services.Where(s => s.Metadata.DeletionTimestamp is null).OrderBy(s => s.Metadata.Name, StringComparer.Ordinal).ToList();
         return new NodeServices(
@@ -44,7 +45,7 @@ public static class NodeServiceDiscovery
     }
 
     /// <summary>IPs of running, not-terminating pods with the component label; none is an error.</summary>
-    public static IReadOnlyList<System.Net.IPAddress> PodAddresses(IEnumerable<Pod> pods, string component)
+    public static IReadOnlyList<System.Net.IPAddress> PodAddresses(IEnumerable<V1Pod> pods, string component)
     {
         var addresses = pods
             .Where(p => HasLabel(p, WorkloadLabels.Component, component) && p.Metadata.DeletionTimestamp is null && p.Status?.Phase == "Running")
@@ -61,18 +62,18 @@ public static class NodeServiceDiscovery
         return addresses;
     }
 
-    private static string Single(List<Service> services, Func<Service, bool> match, string description)
+    private static string Single(List<V1Service> services, Func<V1Service, bool> match, string description)
     {
         var found = services.Where(match).ToList();
         return found.Count switch
         {
-            0 => throw new WorkloadDiscoveryException($"No Service with {description} found in the namespace."),
+            0 => throw new WorkloadDiscoveryException($"No V1Service with {description} found in the namespace."),
             > 1 => throw new WorkloadDiscoveryException($"{found.Count} Services with {description} found ({string.Join(", ", found.Select(s => s.Metadata.Name))}); expected exactly one."),
-            _ => found[0].Metadata.Name ?? throw new WorkloadDiscoveryException($"The Service with {description} has no name."),
+            _ => found[0].Metadata.Name ?? throw new WorkloadDiscoveryException($"The V1Service with {description} has no name."),
         };
     }
 
-    private static bool HasLabel(KubernetesObject item, string key, string value) =>
+    private static bool HasLabel(IKubernetesObject<V1ObjectMeta> item, string key, string value) =>
         item.Metadata.Labels is { } labels && labels.TryGetValue(key, out var actual) && actual == value;
 }
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
-using Flame.Po.Kubernetes.Naming;
+
 
 namespace Flame.Po.Lifecycle.Workloads;
 

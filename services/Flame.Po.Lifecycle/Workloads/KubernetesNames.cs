@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 
-namespace Flame.Po.Kubernetes.Naming;
+namespace Flame.Po.Lifecycle.Workloads;
 
 /// <summary>
-/// The name and label syntax rules of the API server (reference/kubernetes.md §3.9). Patterns end in <c>\z</c>:
+/// The name and label syntax rules of the API server (the API server's validation rules). Patterns end in <c>\z</c>:
 /// .NET's <c>$</c> also matches before a final newline, which would let "name\n" through.
 /// </summary>
 public static partial class KubernetesNames

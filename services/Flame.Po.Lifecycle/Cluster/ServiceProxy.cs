@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace Flame.Po.Lifecycle.Cluster;
+
+/// <summary>
+/// A raw request to a Service through the API server's proxy subresource (the PO outside the cluster): the
+/// official client's generated proxy calls cannot send a body, so the request goes through its
+/// <c>HttpClient</c> (handlers, TLS) after its credentials sign it. The answer is returned as is (the analysis'
+/// own status codes matter) and is never retried; the caller disposes it.
+/// </summary>
+public static class ServiceProxy
+{
+    public static async Task<HttpResponseMessage> ProxyAsync(
+        this ClusterConnection cluster, string service, int port, string path, HttpMethod method, HttpContent? body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(path);
+        if (!path.StartsWith('/') || path.Contains("..", StringComparison.Ordinal) || path.Any(char.IsControl))
+        {
+            throw new ArgumentException("The proxied path must be absolute and must not contain '..' or control characters.", nameof(path));
+        }
+
+        var client = cluster.Client;
+        var baseUri = client.BaseUri.AbsoluteUri.EndsWith('/') ? client.BaseUri : new Uri(client.BaseUri.AbsoluteUri + "/");
+        var target = new Uri(baseUri, string.Create(
+            CultureInfo.InvariantCulture,
+            $"api/v1/namespaces/{Uri.EscapeDataString(cluster.Namespace)}/services/{Uri.EscapeDataString(service)}:{port}/proxy{path}"));
+        using var request = new HttpRequestMessage(method, target) { Content = body };
+        request.Options.Set(KubernetesResilienceHandler.NoRetry, true);
+        if (client.Credentials is { } credentials)
+        {
+            await credentials.ProcessHttpRequestAsync(request, cancellationToken);
+        }
+
+        return await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+    }
+}
