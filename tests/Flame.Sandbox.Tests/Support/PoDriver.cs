@@ -1,13 +1,17 @@
-using Flame.Po.Kubernetes.Client;
-using Flame.Po.Kubernetes.Configuration;
-using Flame.Po.Kubernetes.Models;
+using Flame.Po.Lifecycle.Cluster;
 using Flame.Po.Lifecycle.Workloads;
 using Flame.Po.Lifecycle.Workloads.Nginx;
+
+using k8s;
+using k8s.Models;
+
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Flame.Sandbox.Tests.Support;
 
 /// <summary>
-/// Drives a sandbox the way the PO does: its own <see cref="KubernetesClient"/> from the sandbox kubeconfig,
+/// Drives a sandbox the way the PO does: its own <see cref="ClusterConnection"/> (the official client) from the sandbox kubeconfig,
 /// label-based discovery of node services and pod IPs, and the manifests and nginx config of the workload
 /// builders, created in the order of po-spec §7.4. Nothing here talks to the sandbox in-process, so what passes
 /// here passes for the PO.
@@ -19,12 +23,16 @@ public sealed class PoDriver : IAsyncDisposable
     private PoDriver(SandboxServer server)
     {
         Server = server;
-        Client = new KubernetesClient(KubeConfigLoader.Load(server.KubeconfigPath));
+        Cluster = new ClusterConnection(Options.Create(new ClusterSettings { KubeConfig = server.KubeconfigPath }), TimeProvider.System, NullLoggerFactory.Instance);
     }
 
     public SandboxServer Server { get; }
 
-    public KubernetesClient Client { get; }
+    public ClusterConnection Cluster { get; }
+
+    public k8s.Kubernetes Client => Cluster.Client;
+
+    public string Namespace => Cluster.Namespace;
 
     public static async Task<PoDriver> StartAsync(double timeScale = 0.001) =>
         new(await SandboxServer.StartAsync(new SandboxOptions { TimeScale = timeScale }));
@@ -32,12 +40,12 @@ public sealed class PoDriver : IAsyncDisposable
     /// <summary>Node services and allow-list sources, retried until the seeded pods run (as the PO would wait).</summary>
     public async Task<(NodeServices Services, IReadOnlyList<System.Net.IPAddress> Broker, IReadOnlyList<System.Net.IPAddress> Po)> DiscoverAsync(CancellationToken ct)
     {
-        var services = (await Client.Services().ListAsync(new ListOptions { LabelSelector = NodeServiceDiscovery.ComponentServicesSelector }, ct)).Items
-            .Concat((await Client.Services().ListAsync(new ListOptions { LabelSelector = NodeServiceDiscovery.KongServicesSelector }, ct)).Items);
+        var services = (await Client.CoreV1.ListNamespacedServiceAsync(Namespace, labelSelector: NodeServiceDiscovery.ComponentServicesSelector, cancellationToken: ct)).Items
+            .Concat((await Client.CoreV1.ListNamespacedServiceAsync(Namespace, labelSelector: NodeServiceDiscovery.KongServicesSelector, cancellationToken: ct)).Items);
         var nodeServices = NodeServiceDiscovery.ResolveServices(services);
         while (true)
         {
-            var pods = (await Client.Pods().ListAsync(new ListOptions { LabelSelector = NodeServiceDiscovery.SourcePodsSelector }, ct)).Items;
+            var pods = (await Client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: NodeServiceDiscovery.SourcePodsSelector, cancellationToken: ct)).Items;
             try
             {
                 return (nodeServices, NodeServiceDiscovery.PodAddresses(pods, NodeServiceDiscovery.MessageBrokerComponent), NodeServiceDiscovery.PodAddresses(pods, NodeServiceDiscovery.PodOrchestratorComponent));
@@ -67,9 +75,9 @@ public sealed class PoDriver : IAsyncDisposable
     {
         var (services, broker, po) = await DiscoverAsync(ct);
         var analysisId = Guid.NewGuid().ToString("D");
-        var request = Request(Client.DefaultNamespace, image, analysisId, Server.Tokens.Analysis(analysisId, TimeSpan.FromMinutes(10)));
+        var request = Request(Namespace, image, analysisId, Server.Tokens.Analysis(analysisId, TimeSpan.FromMinutes(10)));
         var manifests = AnalysisManifests.For(request, new WorkloadSettings());
-        KubernetesObject[] beforeNginx = [manifests.AnalysisNetworkPolicy(), manifests.NginxNetworkPolicy(), manifests.PullSecret(), manifests.CredentialsSecret(), manifests.AnalysisDeployment(), manifests.AnalysisService()];
+        IKubernetesObject<V1ObjectMeta>[] beforeNginx = [manifests.AnalysisNetworkPolicy(), manifests.NginxNetworkPolicy(), manifests.PullSecret(), manifests.CredentialsSecret(), manifests.AnalysisDeployment(), manifests.AnalysisService()];
         foreach (var item in beforeNginx)
         {
             await CreateAsync(item, ct);
@@ -102,11 +110,11 @@ public sealed class PoDriver : IAsyncDisposable
         }
     }
 
-    public async Task<IReadOnlyList<Pod>> PodsAsync(string app, CancellationToken ct) =>
-        (await Client.Pods().ListAsync(new ListOptions { LabelSelector = $"app={app}" }, ct)).Items;
+    public async Task<IList<V1Pod>> PodsAsync(string app, CancellationToken ct) =>
+        (await Client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: $"app={app}", cancellationToken: ct)).Items;
 
     /// <summary>Polls the pods of <paramref name="app"/> through the PO client until one satisfies the condition.</summary>
-    public async Task<Pod> WaitForPodAsync(string app, Func<Pod, bool> condition, CancellationToken ct)
+    public async Task<V1Pod> WaitForPodAsync(string app, Func<V1Pod, bool> condition, CancellationToken ct)
     {
         while (true)
         {
@@ -119,19 +127,13 @@ public sealed class PoDriver : IAsyncDisposable
         }
     }
 
-    public Task CreateAsync(KubernetesObject item, CancellationToken ct) => item switch
-    {
-        Deployment d => Client.Deployments().CreateAsync(d, ct),
-        Service s => Client.Services().CreateAsync(s, ct),
-        ConfigMap c => Client.ConfigMaps().CreateAsync(c, ct),
-        Secret s => Client.Secrets().CreateAsync(s, ct),
-        NetworkPolicy n => Client.NetworkPolicies().CreateAsync(n, ct),
-        _ => throw new ArgumentException($"The PO creates no {item.Kind}.", nameof(item)),
-    };
+    /// <summary>A plain create, as the PO sends it (an existing name fails the test).</summary>
+    public async Task CreateAsync(IKubernetesObject<V1ObjectMeta> item, CancellationToken ct) =>
+        (await Cluster.Objects.CreateIfMissingAsync(item, ct)).Should().BeTrue($"{item.Kind} {item.Metadata.Name} did not exist yet");
 
     public async ValueTask DisposeAsync()
     {
-        Client.Dispose();
+        Cluster.Dispose();
         await Server.DisposeAsync();
     }
 }

@@ -1,5 +1,7 @@
-using Flame.Po.Kubernetes.Models;
 using Flame.Sandbox.Tests.Support;
+
+using k8s;
+using k8s.Models;
 
 namespace Flame.Sandbox.Tests.ThroughPo;
 
@@ -14,14 +16,19 @@ public sealed class DeletePreconditionTests
     {
         await using var po = await PoDriver.StartAsync();
         var ct = SandboxHarness.Timeout();
-        var secrets = po.Client.Secrets();
-        var first = await secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "incarnation" }, Type = Secret.OpaqueType }, ct);
-        (await secrets.DeleteAsync("incarnation", first.Metadata.Uid, cancellationToken: ct)).Should().BeTrue();
-        var second = await secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "incarnation" }, Type = Secret.OpaqueType }, ct);
+        var objects = po.Cluster.Objects;
+        var first = await po.Client.CoreV1.CreateNamespacedSecretAsync(Incarnation(), po.Namespace, cancellationToken: ct);
+        (await objects.DeleteIfPresentAsync(first, ct)).Should().BeTrue();
+        var second = await po.Client.CoreV1.CreateNamespacedSecretAsync(Incarnation(), po.Namespace, cancellationToken: ct);
 
-        (await secrets.DeleteAsync("incarnation", first.Metadata.Uid, cancellationToken: ct)).Should().BeFalse("the uid names the first incarnation");
-        (await secrets.TryGetAsync("incarnation", ct)).Should().NotBeNull();
-        (await secrets.DeleteAsync("incarnation", second.Metadata.Uid, cancellationToken: ct)).Should().BeTrue();
-        (await secrets.TryGetAsync("incarnation", ct)).Should().BeNull();
+        (await objects.DeleteIfPresentAsync(first, ct)).Should().BeFalse("the uid names the first incarnation");
+        (await ListAsync(po, ct)).Should().ContainSingle().Which.Metadata.Uid.Should().Be(second.Metadata.Uid);
+        (await objects.DeleteIfPresentAsync(second, ct)).Should().BeTrue();
+        (await ListAsync(po, ct)).Should().BeEmpty();
     }
+
+    private static V1Secret Incarnation() => new() { ApiVersion = "v1", Kind = "Secret", Metadata = new V1ObjectMeta { Name = "incarnation" }, Type = "Opaque" };
+
+    private static async Task<IList<V1Secret>> ListAsync(PoDriver po, CancellationToken ct) =>
+        (await po.Client.CoreV1.ListNamespacedSecretAsync(po.Namespace, fieldSelector: "metadata.name=incarnation", cancellationToken: ct)).Items;
 }

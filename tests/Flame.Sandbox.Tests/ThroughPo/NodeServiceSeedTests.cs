@@ -1,4 +1,4 @@
-using Flame.Po.Kubernetes.Client;
+using k8s;
 using Flame.Po.Lifecycle.Workloads;
 using Flame.Sandbox.Tests.Support;
 
@@ -30,13 +30,13 @@ public sealed class NodeServiceSeedTests
     {
         await using var po = await PoDriver.StartAsync();
 
-        var pods = (await po.Client.Pods().ListAsync(new ListOptions { LabelSelector = "component=flame-po" }, SandboxHarness.Timeout())).Items;
+        var pods = (await po.Client.CoreV1.ListNamespacedPodAsync(po.Namespace, labelSelector: "component=flame-po", cancellationToken: SandboxHarness.Timeout())).Items;
 
         var pod = pods.Should().ContainSingle().Subject;
         pod.Metadata.Name.Should().StartWith("flame-node-po-");
         pod.Metadata.Labels.Should().ContainKeys("version", "deployment-id");
-        pod.Spec!.Extra!["serviceAccountName"].GetString().Should().Be("flame-node-po-sa", "the PO model keeps unmodelled fields");
-        pod.Spec.Containers.Should().ContainSingle().Which.Ports.Should().ContainSingle().Which.Number.Should().Be(8000);
+        pod.Spec!.ServiceAccountName.Should().Be("flame-node-po-sa");
+        pod.Spec.Containers.Should().ContainSingle().Which.Ports.Should().ContainSingle().Which.ContainerPort.Should().Be(8000);
     }
 
     [Fact]

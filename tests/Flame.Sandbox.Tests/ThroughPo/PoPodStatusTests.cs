@@ -28,7 +28,7 @@ public sealed class PoPodStatusTests
         await using var po = await PoDriver.StartAsync();
         var ct = SandboxHarness.Timeout();
         // Only the objects before nginx: the nginx config needs the analysis pod IP, which never comes.
-        var manifests = AnalysisManifests.For(PoDriver.Request(po.Client.DefaultNamespace, "harbor.sandbox.local/sim/unschedulable", Guid.NewGuid().ToString("D"), ""), new WorkloadSettings());
+        var manifests = AnalysisManifests.For(PoDriver.Request(po.Namespace, "harbor.sandbox.local/sim/unschedulable", Guid.NewGuid().ToString("D"), ""), new WorkloadSettings());
         await po.CreateAsync(manifests.PullSecret(), ct);
         await po.CreateAsync(manifests.CredentialsSecret(), ct);
         await po.CreateAsync(manifests.AnalysisDeployment(), ct);

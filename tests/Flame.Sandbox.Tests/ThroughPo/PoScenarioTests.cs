@@ -1,6 +1,7 @@
+using k8s;
+using Flame.Po.Lifecycle.Cluster;
 using System.Text.Json.Nodes;
 
-using Flame.Po.Kubernetes.Client;
 using Flame.Po.Lifecycle.Workloads;
 using Flame.Sandbox.Tests.Support;
 
@@ -25,14 +26,14 @@ public sealed class PoScenarioTests
         var d = manifests.Names.Deployment;
         var pod = await po.WaitForPodAsync(d, p => p.Status?.Phase == "Running", ct);
         pod.Status!.PodIP.Should().StartWith("10.244.");
-        (await po.Client.ConfigMaps().GetAsync(manifests.Names.NginxConfigMap, ct)).Data![AnalysisManifests.NginxConfigKey]
+        (await po.Client.CoreV1.ReadNamespacedConfigMapAsync(manifests.Names.NginxConfigMap, po.Namespace, cancellationToken: ct)).Data![AnalysisManifests.NginxConfigKey]
             .Should().Contain($"allow {pod.Status.PodIP};", "the nginx allow-list names the analysis pod");
         await po.WaitForPodAsync(manifests.Names.Nginx, p => p.Status?.Phase == "Running", ct);
 
         var seen = new List<string>();
         while (seen.LastOrDefault() != "executed")
         {
-            var (code, body) = await HealthzAsync(po.Client, manifests.Names.Nginx, ct);
+            var (code, body) = await HealthzAsync(po.Cluster, manifests.Names.Nginx, ct);
             if (code == 200 && body?["status"]?.GetValue<string>() is { } status && status != seen.LastOrDefault())
             {
                 seen.Add(status);
@@ -43,13 +44,14 @@ public sealed class PoScenarioTests
         }
 
         seen.Should().Equal("executing", "executed");
-        var logs = await po.Client.Pods().ReadLogAsync(pod.Metadata.Name!, new PodLogOptions { Container = d }, ct);
+        await using var logStream = await po.Client.CoreV1.ReadNamespacedPodLogAsync(pod.Metadata.Name!, po.Namespace, container: d, cancellationToken: ct);
+        var logs = await new StreamReader(logStream).ReadToEndAsync(ct);
         logs.Should().Contain($"starting analysis {manifests.Names.AnalysisId} (scenario ok)").And.Contain("step 3/4 done").And.Contain("analysis finished");
     }
 
-    private static async Task<(int Code, JsonNode? Body)> HealthzAsync(KubernetesClient client, string nginx, CancellationToken ct)
+    private static async Task<(int Code, JsonNode? Body)> HealthzAsync(ClusterConnection cluster, string nginx, CancellationToken ct)
     {
-        using var response = await client.ProxyAsync(nginx, 80, "/analysis/healthz", HttpMethod.Get, cancellationToken: ct);
+        using var response = await cluster.ProxyAsync(nginx, 80, "/analysis/healthz", HttpMethod.Get, body: null, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         return ((int)response.StatusCode, response.IsSuccessStatusCode ? JsonNode.Parse(text) : null);
     }
