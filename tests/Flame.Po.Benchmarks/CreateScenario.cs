@@ -9,8 +9,6 @@ using Flame.Po.Lifecycle.Workloads;
 using Flame.Sandbox.Kubernetes;
 using Microsoft.Extensions.Options;
 
-using KubernetesResources = Flame.Po.Kubernetes.Models.ResourceKind;
-
 namespace Flame.Po.Benchmarks;
 
 /// <summary>The command line of <c>create</c>: <c>[count=500] [--concurrency 20]</c>.</summary>
@@ -112,10 +110,16 @@ public static class CreateScenario
 
         public static HashSet<(string Plural, string Component)> BeforeNginx { get; } = Of(m => [.. m.Secrets(), .. m.DeploymentObjectsBeforeNginx()]);
 
-        private static HashSet<(string Plural, string Component)> Of(Func<AnalysisManifests, IEnumerable<Po.Kubernetes.Models.KubernetesObject>> objects)
+        private static HashSet<(string Plural, string Component)> Of(Func<AnalysisManifests, IEnumerable<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>>> objects)
         {
-            var plurals = new[] { KubernetesResources.Deployments, KubernetesResources.Services, KubernetesResources.NetworkPolicies, KubernetesResources.ConfigMaps, KubernetesResources.Secrets }
-                .ToDictionary(r => r.Kind, r => r.Plural, StringComparer.Ordinal);
+            var plurals = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["Deployment"] = "deployments",
+                ["Service"] = "services",
+                ["NetworkPolicy"] = "networkpolicies",
+                ["ConfigMap"] = "configmaps",
+                ["Secret"] = "secrets",
+            };
             var manifests = AnalysisManifests.For(
                 new AnalysisWorkloadRequest
                 {

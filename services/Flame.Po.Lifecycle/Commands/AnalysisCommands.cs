@@ -103,7 +103,7 @@ public sealed class AnalysisCommands(
         }
 
         faults.Reach("create:after-record");
-        logger.LogInformation(Flame.Po.ServiceDefaults.Logging.LogEvents.Action, "Created analysis {AnalysisId} ({V1Deployment})", record.AnalysisId, record.DeploymentName);
+        logger.LogInformation(Flame.Po.ServiceDefaults.Logging.LogEvents.Action, "Created analysis {AnalysisId} ({Deployment})", record.AnalysisId, record.DeploymentName);
         queue.Enqueue(record.AnalysisId);
         return CommandOutcome.Accepted(new Dictionary<string, string?> { [record.AnalysisId] = record.Status });
     }

@@ -189,7 +189,7 @@ public sealed class StepExecutor(
         var nginx = await objects.GetDeploymentAsync(names.Nginx, cancellationToken);
         nginx.Spec.Template.Metadata.Annotations = manifests.NginxDeployment(config).Spec.Template.Metadata.Annotations;
         await objects.ReplaceAsync(nginx, cancellationToken);
-        logger.LogInformation(Flame.Po.ServiceDefaults.Logging.LogEvents.Action, "Re-rendered the nginx config of {V1Deployment} for changed pod addresses", names.Deployment);
+        logger.LogInformation(Flame.Po.ServiceDefaults.Logging.LogEvents.Action, "Re-rendered the nginx config of {Deployment} for changed pod addresses", names.Deployment);
     }
 
     /// <summary>

@@ -67,9 +67,9 @@ public static class NodeServiceDiscovery
         var found = services.Where(match).ToList();
         return found.Count switch
         {
-            0 => throw new WorkloadDiscoveryException($"No V1Service with {description} found in the namespace."),
+            0 => throw new WorkloadDiscoveryException($"No Service with {description} found in the namespace."),
             > 1 => throw new WorkloadDiscoveryException($"{found.Count} Services with {description} found ({string.Join(", ", found.Select(s => s.Metadata.Name))}); expected exactly one."),
-            _ => found[0].Metadata.Name ?? throw new WorkloadDiscoveryException($"The V1Service with {description} has no name."),
+            _ => found[0].Metadata.Name ?? throw new WorkloadDiscoveryException($"The Service with {description} has no name."),
         };
     }
 

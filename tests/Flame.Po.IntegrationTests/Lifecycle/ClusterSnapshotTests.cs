@@ -29,10 +29,11 @@ public sealed class ClusterSnapshotTests : IAsyncLifetime
         await _h.Commands.CreateAsync(other, CancellationToken.None);
         var record = await _h.WaitForAsync(mine.AnalysisId, r => r.Status == AnalysisStatus.Executing);
         await _h.WaitForAsync(other.AnalysisId, r => r.Status == AnalysisStatus.Executing);
-        var client = _h.Host.Services.GetRequiredService<ClusterConnection>().Client;
+        var cluster = _h.Host.Services.GetRequiredService<ClusterConnection>();
+        var client = cluster.Client;
 
-        var full = await ClusterSnapshot.LoadAsync(client, analysisId: null, CancellationToken.None);
-        var single = await ClusterSnapshot.LoadAsync(client, mine.AnalysisId, CancellationToken.None);
+        var full = await ClusterSnapshot.LoadAsync(client, cluster.Namespace, analysisId: null, CancellationToken.None);
+        var single = await ClusterSnapshot.LoadAsync(client, cluster.Namespace, mine.AnalysisId, CancellationToken.None);
 
         single.OwnedObjects().Select(ClusterSnapshot.AnalysisIdOf).Distinct().Should().Equal(mine.AnalysisId);
         single.OwnedObjects().Select(Key).Should().BeEquivalentTo(full.OwnedObjects().Where(o => ClusterSnapshot.AnalysisIdOf(o) == mine.AnalysisId).Select(Key));
@@ -51,18 +52,19 @@ public sealed class ClusterSnapshotTests : IAsyncLifetime
     [Fact]
     public async Task A_single_analysis_load_with_a_missing_node_service_reports_it_like_the_tick()
     {
-        var client = _h.Host.Services.GetRequiredService<ClusterConnection>().Client;
+        var cluster = _h.Host.Services.GetRequiredService<ClusterConnection>();
+        var client = cluster.Client;
         var broker = _h.Sandbox.Objects.List("services", _h.Sandbox.Namespace, $"{WorkloadLabels.Component}={NodeServiceDiscovery.MessageBrokerComponent}").Single();
         _h.Sandbox.Objects.Delete("services", _h.Sandbox.Namespace, (string)broker["metadata"]!["name"]!);
 
-        var single = new ClusterView(await ClusterSnapshot.LoadAsync(client, LifecycleHarness.Create("harbor.sandbox.local/sim/ok").AnalysisId, CancellationToken.None));
-        var full = new ClusterView(await ClusterSnapshot.LoadAsync(client, analysisId: null, CancellationToken.None));
+        var single = new ClusterView(await ClusterSnapshot.LoadAsync(client, cluster.Namespace, LifecycleHarness.Create("harbor.sandbox.local/sim/ok").AnalysisId, CancellationToken.None));
+        var full = new ClusterView(await ClusterSnapshot.LoadAsync(client, cluster.Namespace, analysisId: null, CancellationToken.None));
 
         single.Node.IsKnown.Should().BeFalse();
         single.Node.Error.Should().Be(full.Node.Error).And.Contain(NodeServiceDiscovery.MessageBrokerComponent);
     }
 
-    private static string Key(Flame.Po.Kubernetes.Models.KubernetesObject item) => $"{item.GetType().Name}/{item.Metadata.Name}";
+    private static string Key(k8s.IKubernetesObject<k8s.Models.V1ObjectMeta> item) => $"{item.GetType().Name}/{item.Metadata.Name}";
 
     private static string Json<T>(T value) => JsonSerializer.Serialize(value);
 }

@@ -1,5 +1,4 @@
 using Flame.Po.Core.Analyses;
-using Flame.Po.Kubernetes.Client;
 using Flame.Po.Lifecycle.Cluster;
 using Flame.Po.Lifecycle.Commands;
 using Flame.Po.Lifecycle.Workloads;
@@ -62,7 +61,7 @@ public sealed class RbacCoverageTests : IAsyncLifetime
         var (verb, resource) = (parts[1], parts[2]);
         if (verb == "proxy")
         {
-            return [new("", resource + "/proxy", KubernetesPermissions.Get), new("", resource + "/proxy", KubernetesPermissions.Create)];
+            return [new("", resource + "/proxy", KubernetesRbacRule.Get), new("", resource + "/proxy", KubernetesRbacRule.Create)];
         }
 
         var group = resource switch

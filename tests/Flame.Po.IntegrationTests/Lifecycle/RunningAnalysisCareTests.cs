@@ -1,5 +1,4 @@
 using Flame.Po.Core.Analyses;
-using Flame.Po.Kubernetes.Models;
 using Flame.Po.Lifecycle.Commands;
 using Flame.Po.Lifecycle.Workloads;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,7 +35,7 @@ public sealed class RunningAnalysisCareTests : IAsyncLifetime
         app.Token.Should().NotBe(first, "the PO hands a new token to the analysis before the old one expires");
         app.TokenRemainingSeconds().Should().BeGreaterThan(0);
         var secret = _h.Sandbox.Objects.Get("secrets", _h.Sandbox.Namespace, WorkloadNames.CredentialsSecretOf(command.AnalysisId))!;
-        SecretData.Decode(secret["data"]![AnalysisManifests.KeycloakTokenKey]!.GetValue<string>()).Should().NotBe(first);
+        System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(secret["data"]![AnalysisManifests.KeycloakTokenKey]!.GetValue<string>())).Should().NotBe(first);
         await _h.Commands.StopAsync([command.AnalysisId], CancellationToken.None);
         await _h.WaitForFinishedAsync(command.AnalysisId);
     }

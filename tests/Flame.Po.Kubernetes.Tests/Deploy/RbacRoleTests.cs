@@ -1,4 +1,3 @@
-using Flame.Po.Kubernetes.Client;
 using Flame.Po.Kubernetes.Tests.Deploy.Support;
 using Flame.Po.Lifecycle.Cluster;
 
@@ -34,6 +33,8 @@ public sealed class RbacRoleTests
         LifecyclePermissions.InCluster.Should().NotContain(r => r.Resource.EndsWith("/proxy", StringComparison.Ordinal));
 
     [Fact]
-    public void The_lifecycle_uses_nothing_the_client_cannot_do() =>
-        LifecyclePermissions.All.Should().BeSubsetOf(KubernetesPermissions.All);
+    public void The_lifecycle_asks_only_for_the_kinds_it_owns_and_their_subresources() =>
+        LifecyclePermissions.All.Should().OnlyContain(r =>
+            new[] { "deployments", "services", "networkpolicies", "configmaps", "secrets", "pods", "pods/log", "services/proxy" }.Contains(r.Resource)
+            && new[] { "create", "get", "list", "update", "delete" }.Contains(r.Verb));
 }

@@ -1,8 +1,11 @@
-using Flame.Po.Kubernetes.Models;
-using Flame.Po.Kubernetes.Serialization;
+using System.Text;
+
 using Flame.Po.Kubernetes.Tests.Support;
 using Flame.Po.Lifecycle.Workloads;
 using Flame.Po.Lifecycle.Workloads.Nginx;
+
+using k8s;
+using k8s.Models;
 
 namespace Flame.Po.Kubernetes.Tests.Manifests;
 
@@ -10,7 +13,7 @@ public sealed class AnalysisManifestsTests
 {
     public static TheoryData<string> CaseNames() => [.. SampleWorkloads.Cases.Select(c => c.Name)];
 
-    internal static IReadOnlyList<KubernetesObject> Build(SampleWorkloads.Case sample, WorkloadSettings? settings = null)
+    internal static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Build(SampleWorkloads.Case sample, WorkloadSettings? settings = null)
     {
         var manifests = AnalysisManifests.For(sample.WorkloadRequest(), settings ?? new WorkloadSettings());
         return manifests.All(NginxConfigRenderer.Render(sample.NginxRequest()));
@@ -47,7 +50,7 @@ public sealed class AnalysisManifestsTests
         var results = await KubernetesModelsValidator.ValidateAsync(KubernetesYaml.SerializeAll(objects));
 
         results.Where(r => !r.Valid).Should().BeEmpty();
-        StrictManifestChecks.Check(objects.Select(KubernetesJson.Serialize).ToList()).Should().BeEmpty();
+        StrictManifestChecks.Check(objects.Select(o => KubernetesJson.Serialize(o)).ToList()).Should().BeEmpty();
     }
 
     [Theory]
@@ -56,7 +59,7 @@ public sealed class AnalysisManifestsTests
     {
         var objects = Build(SampleWorkloads.Cases.Single(c => c.Name == caseName));
 
-        var problems = StrictManifestChecks.Check(objects.Select(KubernetesJson.Serialize).ToList());
+        var problems = StrictManifestChecks.Check(objects.Select(o => KubernetesJson.Serialize(o)).ToList());
 
         problems.Should().BeEmpty();
     }
@@ -83,8 +86,8 @@ public sealed class AnalysisManifestsTests
         container.Name.Should().Be(d);
         container.Env!.Select(e => e.Name).Should().Equal("DATA_SOURCE_TOKEN", "KEYCLOAK_TOKEN", "ANALYSIS_ID", "PROJECT_ID", "DEPLOYMENT_NAME");
         container.Env!.Take(2).Should().OnlyContain(e => e.Value == null && e.ValueFrom!.SecretKeyRef!.Name == $"analysis-{sample.AnalysisId}-credentials", "the credentials Secret is per analysis, shared by its restarts");
-        container.Ports!.Single().Number.Should().Be(8000);
-        manifests.AnalysisService().Spec!.Ports!.Single().Should().Match<ServicePort>(p => p.Port == 80 && p.TargetPort!.Value.Number == 8000);
+        container.Ports!.Single().ContainerPort.Should().Be(8000);
+        manifests.AnalysisService().Spec!.Ports!.Single().Should().Match<V1ServicePort>(p => p.Port == 80 && p.TargetPort!.ToInt() == 8000);
         manifests.NginxService().Metadata.Name.Should().Be($"nginx-{d}");
         manifests.NginxService().Spec!.Ports!.Single().Port.Should().Be(80);
         manifests.NginxConfigMap("x").Metadata.Name.Should().Be($"nginx-{d}-config");
@@ -102,8 +105,8 @@ public sealed class AnalysisManifestsTests
         var pull = manifests.PullSecret();
         var credentials = manifests.CredentialsSecret();
 
-        SecretData.Decode(pull.Data![".dockerconfigjson"]).Should().Contain("\"harbor.privateaim.net\"").And.Contain(request.Credentials!.Registry.Password);
-        SecretData.Decode(credentials.Data!["KEYCLOAK_TOKEN"]).Should().Be(request.Credentials!.KeycloakToken);
+        Encoding.UTF8.GetString(pull.Data![".dockerconfigjson"]).Should().Contain("\"harbor.privateaim.net\"").And.Contain(request.Credentials!.Registry.Password);
+        Encoding.UTF8.GetString(credentials.Data!["KEYCLOAK_TOKEN"]).Should().Be(request.Credentials!.KeycloakToken);
         foreach (var printed in new[] { pull.ToString(), credentials.ToString(), request.ToString(), request.Credentials!.ToString(), request.Credentials!.Registry.ToString() })
         {
             printed.Should().NotContain(request.Credentials!.Registry.Password).And.NotContain(request.Credentials!.KeycloakToken).And.NotContain(request.Credentials!.DataSourceToken);

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 
-using Flame.Po.Kubernetes.Serialization;
 using Flame.Po.Kubernetes.Tests.Support;
 
 namespace Flame.Po.Kubernetes.Tests.Manifests;
@@ -19,7 +18,7 @@ public sealed class BrokenManifestTests
         { "Deployment", "no-drop-all", "capabilities.drop must contain ALL" },
         { "Deployment", "run-as-root", "runAsNonRoot must be true" },
         { "Deployment", "service-account-token", "automountServiceAccountToken must be false" },
-        { "Deployment", "host-path", "unknown field .spec.template.spec.volumes[0].hostPath" },
+        { "Deployment", "host-path", "must be one of the restricted volume types" },
         { "Deployment", "plain-token", "must come from a secretKeyRef" },
         { "Deployment", "no-limits", "resources.limits.cpu is required" },
         { "Deployment", "bad-label", "invalid label value" },
@@ -33,7 +32,7 @@ public sealed class BrokenManifestTests
     [MemberData(nameof(StrictBreakages))]
     public void Strict_checks_catch_a_broken_manifest(string kind, string breakage, string expected)
     {
-        var documents = AnalysisManifestsTests.Build(SampleWorkloads.Cases[0]).Select(o => JsonNode.Parse(KubernetesJson.Serialize(o))!.AsObject()).ToList();
+        var documents = AnalysisManifestsTests.Build(SampleWorkloads.Cases[0]).Select(o => JsonNode.Parse(k8s.KubernetesJson.Serialize(o))!.AsObject()).ToList();
         var target = documents.First(d => d["kind"]!.GetValue<string>() == kind);
 
         Break(target, breakage);
@@ -44,12 +43,12 @@ public sealed class BrokenManifestTests
     [Fact]
     public async Task The_kubernetes_models_validator_catches_a_broken_manifest()
     {
-        var deployment = JsonNode.Parse(KubernetesJson.Serialize(AnalysisManifestsTests.Build(SampleWorkloads.Cases[0])[4]))!.AsObject();
+        var deployment = JsonNode.Parse(k8s.KubernetesJson.Serialize(AnalysisManifestsTests.Build(SampleWorkloads.Cases[0])[4]))!.AsObject();
         deployment["spec"]!["replicas"] = "one";
         deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["ports"]![0]!["containerPort"] = "8000";
         deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["imagePullPolicy"] = "Sometimes";
 
-        var results = await KubernetesModelsValidator.ValidateAsync(KubernetesYaml.FromJson(deployment.ToJsonString()));
+        var results = await KubernetesModelsValidator.ValidateAsync(deployment.ToJsonString());
 
         results.Single().Valid.Should().BeFalse();
         string.Join("\n", results.Single().Errors).Should().Contain("/spec/replicas must be integer").And.Contain("containerPort must be integer").And.Contain("imagePullPolicy");
@@ -58,10 +57,10 @@ public sealed class BrokenManifestTests
     [Fact]
     public async Task The_validator_rejects_a_missing_required_field()
     {
-        var deployment = JsonNode.Parse(KubernetesJson.Serialize(AnalysisManifestsTests.Build(SampleWorkloads.Cases[0])[4]))!.AsObject();
+        var deployment = JsonNode.Parse(k8s.KubernetesJson.Serialize(AnalysisManifestsTests.Build(SampleWorkloads.Cases[0])[4]))!.AsObject();
         deployment["spec"]!.AsObject().Remove("selector");
 
-        var results = await KubernetesModelsValidator.ValidateAsync(KubernetesYaml.FromJson(deployment.ToJsonString()));
+        var results = await KubernetesModelsValidator.ValidateAsync(deployment.ToJsonString());
 
         results.Single().Valid.Should().BeFalse();
         results.Single().Errors.Should().Contain(e => e.Contains("selector"));

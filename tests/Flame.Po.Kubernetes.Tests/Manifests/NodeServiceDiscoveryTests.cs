@@ -1,14 +1,15 @@
-using Flame.Po.Kubernetes.Models;
 using Flame.Po.Lifecycle.Workloads;
+
+using k8s.Models;
 
 namespace Flame.Po.Kubernetes.Tests.Manifests;
 
 public sealed class NodeServiceDiscoveryTests
 {
-    private static Service Svc(string name, string key, string value) =>
-        new() { Metadata = new ObjectMeta { Name = name, Labels = new Dictionary<string, string> { [key] = value } } };
+    private static V1Service Svc(string name, string key, string value) =>
+        new() { Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { [key] = value } } };
 
-    private static List<Service> AllServices() =>
+    private static List<V1Service> AllServices() =>
     [
         Svc("flame-node-kong-proxy", "app.kubernetes.io/name", "kong"),
         Svc("flame-node-kong-admin", "app.kubernetes.io/name", "kong"),
@@ -54,7 +55,7 @@ public sealed class NodeServiceDiscoveryTests
     [Fact]
     public void Pods_without_ip_give_a_clear_error()
     {
-        var pods = new[] { new Pod { Metadata = new ObjectMeta { Name = "mb", Labels = new Dictionary<string, string> { ["component"] = "flame-message-broker" } }, Status = new PodStatus { Phase = "Pending" } } };
+        var pods = new[] { new V1Pod { Metadata = new V1ObjectMeta { Name = "mb", Labels = new Dictionary<string, string> { ["component"] = "flame-message-broker" } }, Status = new V1PodStatus { Phase = "Pending" } } };
 
         var addresses = () => NodeServiceDiscovery.PodAddresses(pods, "flame-message-broker");
 
@@ -64,7 +65,7 @@ public sealed class NodeServiceDiscoveryTests
     [Fact]
     public void Running_pod_ips_are_returned_sorted_and_distinct()
     {
-        static Pod P(string ip) => new() { Metadata = new ObjectMeta { Name = ip, Labels = new Dictionary<string, string> { ["component"] = "flame-po" } }, Status = new PodStatus { Phase = "Running", PodIP = ip } };
+        static V1Pod P(string ip) => new() { Metadata = new V1ObjectMeta { Name = ip, Labels = new Dictionary<string, string> { ["component"] = "flame-po" } }, Status = new V1PodStatus { Phase = "Running", PodIP = ip } };
 
         NodeServiceDiscovery.PodAddresses([P("10.0.0.9"), P("10.0.0.2"), P("10.0.0.9")], "flame-po").Select(a => a.ToString()).Should().Equal("10.0.0.2", "10.0.0.9");
     }

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 
-using Flame.Po.Kubernetes.Client;
-using Flame.Po.Kubernetes.Configuration;
-
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -51,12 +48,6 @@ internal sealed class ScriptedApiServer : IAsyncDisposable
         server = new ScriptedApiServer(app, new Uri(url));
         return server;
     }
-
-    public KubernetesClient Client(ITokenSource? token = null, KubernetesClientOptions? options = null, ILogger<KubernetesClient>? logger = null) =>
-        new(new KubernetesConnection { Server = Address, Namespace = "flame", Token = token ?? new StaticTokenSource("test-token") },
-            new SocketsHttpHandler { UseProxy = false },
-            options ?? new KubernetesClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(1), WatchBackoffBase = TimeSpan.FromMilliseconds(1), WatchBackoffMax = TimeSpan.FromMilliseconds(5) },
-            logger);
 
     public static async Task Json(HttpContext context, int status, string json)
     {

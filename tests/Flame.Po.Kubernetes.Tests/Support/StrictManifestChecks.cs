@@ -1,11 +1,9 @@
-using System.Collections;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-using Flame.Po.Kubernetes.Models;
-using Flame.Po.Kubernetes.Naming;
-using Flame.Po.Kubernetes.Serialization;
+using Flame.Po.Lifecycle.Workloads;
+
+using k8s.Models;
 
 namespace Flame.Po.Kubernetes.Tests.Support;
 
@@ -49,62 +47,68 @@ internal static class StrictManifestChecks
         return problems;
     }
 
-    /// <summary>Reads the document into our typed records: any field they do not model lands in Extra.</summary>
+    /// <summary>
+    /// Reads the document into the official client's typed model and writes it back: a field the model (and so
+    /// the API server's schema) does not know does not survive the round trip.
+    /// </summary>
     private static void UnknownFields(JsonObject json, Action<string> problem)
     {
-        var type = json["kind"]?.GetValue<string>() switch
+        Func<string, object>? read = json["kind"]?.GetValue<string>() switch
         {
-            "Deployment" => typeof(Deployment),
-            "Service" => typeof(Service),
-            "NetworkPolicy" => typeof(NetworkPolicy),
-            "ConfigMap" => typeof(ConfigMap),
-            "Secret" => typeof(Secret),
-            "Pod" => typeof(Pod),
-            var other => null,
+            "Deployment" => text => k8s.KubernetesJson.Deserialize<V1Deployment>(text),
+            "Service" => text => k8s.KubernetesJson.Deserialize<V1Service>(text),
+            "NetworkPolicy" => text => k8s.KubernetesJson.Deserialize<V1NetworkPolicy>(text),
+            "ConfigMap" => text => k8s.KubernetesJson.Deserialize<V1ConfigMap>(text),
+            "Secret" => text => k8s.KubernetesJson.Deserialize<V1Secret>(text),
+            "Pod" => text => k8s.KubernetesJson.Deserialize<V1Pod>(text),
+            _ => null,
         };
-        if (type is null)
+        if (read is null)
         {
             problem($"kind {json["kind"]} is not one we build");
             return;
         }
 
-        object typed;
+        JsonNode? roundTrip;
         try
         {
-            typed = JsonSerializer.Deserialize(json.ToJsonString(), type, KubernetesJson.Options)!;
+            roundTrip = JsonNode.Parse(k8s.KubernetesJson.Serialize(read(json.ToJsonString())));
         }
         catch (JsonException e)
         {
-            problem($"does not read as {type.Name}: {e.Message}");
+            problem($"does not read as a {json["kind"]}: {e.Message}");
             return;
         }
 
-        WalkExtra(typed, "", problem);
+        Missing(json, roundTrip, "", problem);
     }
 
-    private static void WalkExtra(object? value, string path, Action<string> problem)
+    private static void Missing(JsonNode? original, JsonNode? roundTrip, string path, Action<string> problem)
     {
-        switch (value)
+        switch (original)
         {
-            case KubernetesModel model:
-                foreach (var key in model.Extra?.Keys ?? Enumerable.Empty<string>())
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
                 {
-                    problem($"unknown field {path}.{key}");
-                }
+                    var kept = roundTrip is JsonObject o && o.TryGetPropertyValue(key, out var v) ? v : null;
+                    if (kept is null && value is not null)
+                    {
+                        problem($"unknown field {path}.{key}");
+                        continue;
+                    }
 
-                foreach (var property in model.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.Name != nameof(KubernetesModel.Extra) && p.GetIndexParameters().Length == 0))
-                {
-                    WalkExtra(property.GetValue(model), $"{path}.{JsonNamingPolicy.CamelCase.ConvertName(property.Name)}", problem);
+                    // Free-form maps (labels, data, selectors) have no schema below them.
+                    if (key is not ("labels" or "annotations" or "data" or "stringData" or "matchLabels" or "selector" or "requests" or "limits"))
+                    {
+                        Missing(value, kept, $"{path}.{key}", problem);
+                    }
                 }
 
                 break;
-            case string:
-                break;
-            case IEnumerable items when value is not IDictionary:
-                var i = 0;
-                foreach (var item in items)
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
                 {
-                    WalkExtra(item, $"{path}[{i++}]", problem);
+                    Missing(array[i], roundTrip is JsonArray r && i < r.Count ? r[i] : null, $"{path}[{i}]", problem);
                 }
 
                 break;

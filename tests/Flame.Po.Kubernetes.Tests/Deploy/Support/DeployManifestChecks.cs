@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Flame.Po.Core;
-using Flame.Po.Kubernetes.Naming;
+using Flame.Po.Lifecycle.Workloads;
 using Flame.Po.Kubernetes.Tests.Support;
 
 namespace Flame.Po.Kubernetes.Tests.Deploy.Support;
