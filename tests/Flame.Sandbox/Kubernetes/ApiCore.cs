@@ -308,7 +308,10 @@ public sealed class ApiCore(ObjectStore store, SimClock clock, Random random, De
         }, subresource, dryRun));
     }
 
-    /// <summary>DELETE; returns either a Success Status or the still-terminating object, as the apiserver does.</summary>
+    /// <summary>
+    /// DELETE; returns the still-terminating object, or once it is gone either a Success Status or, for kinds whose
+    /// registry returns the deleted object (pods, services, namespaces), the object as it was deleted.
+    /// </summary>
     public JsonObject Delete(ResourceKind kind, string? ns, string name, DeleteOptions options)
     {
         var current = Get(kind, ns, name);
@@ -324,7 +327,7 @@ public sealed class ApiCore(ObjectStore store, SimClock clock, Random random, De
 
         if (options.DryRun)
         {
-            return ApiException.Success(kind, name, current.Str("metadata", "uid"));
+            return kind.ReturnsDeletedObject ? current : ApiException.Success(kind, name, current.Str("metadata", "uid"));
         }
 
         if (current.Str("metadata", "deletionTimestamp") is not null && !(kind.Plural == "pods" && options.GracePeriodSeconds == 0))
@@ -386,8 +389,18 @@ public sealed class ApiCore(ObjectStore store, SimClock clock, Random random, De
             return Mark(kind, ns, name, o => o.Obj("metadata")["deletionTimestamp"] = now);
         }
 
-        store.Remove(kind, ns, name, current.Str("metadata", "uid"));
-        return ApiException.Success(kind, name, current.Str("metadata", "uid"));
+        // A pod deleted at once went through graceful deletion with a zero grace period: the apiserver stamps
+        // deletionTimestamp and deletionGracePeriodSeconds=0 before it removes it, and answers with that last state.
+        Action<JsonObject>? lastChange = kind.Plural == "pods"
+            ? o =>
+            {
+                o.Obj("metadata")["deletionTimestamp"] = now;
+                o.Obj("metadata")["deletionGracePeriodSeconds"] = 0;
+            }
+        : null;
+        // Someone else may have removed it meanwhile (the apiserver tolerates that race for graceless deletes).
+        var removed = store.Remove(kind, ns, name, current.Str("metadata", "uid"), lastChange) ?? current;
+        return kind.ReturnsDeletedObject ? removed : ApiException.Success(kind, name, current.Str("metadata", "uid"));
     }
 
     private JsonObject Mark(ResourceKind kind, string? ns, string name, Action<JsonObject> mark) =>
