@@ -90,4 +90,72 @@ public sealed class ConformanceTests
         await h.PostAsync(h.Deployments, SandboxHarness.Deployment("d1"));
         return await client.AppsV1.DeleteNamespacedDeploymentAsync("d1", h.Ns);
     }
+
+    [Fact]
+    public async Task A_json_body_without_apiVersion_or_kind_takes_them_from_the_url()
+    {
+        await using var h = await SandboxHarness.StartAsync(Options);
+        var bare = SandboxHarness.ConfigMap("bare");
+        bare.Remove("apiVersion");
+        bare.Remove("kind");
+        var (code, created) = await h.PostAsync(h.ConfigMaps, bare);
+        code.Should().Be(201, created?.ToJsonString());
+        created.S("kind").Should().Be("ConfigMap");
+        created.S("apiVersion").Should().Be("v1");
+
+        var kindOnly = SandboxHarness.Deployment("d1");
+        kindOnly.Remove("apiVersion");
+        (code, created) = await h.PostAsync(h.Deployments, kindOnly);
+        code.Should().Be(201, created?.ToJsonString());
+        created.S("apiVersion").Should().Be("apps/v1");
+
+        var replacement = created!.AsObject().DeepClone().AsObject();
+        replacement.Remove("apiVersion");
+        replacement.Remove("kind");
+        replacement["metadata"]!.AsObject().Remove("resourceVersion");
+        replacement["spec"]!["replicas"] = 3;
+        var (putCode, replaced) = await h.SendAsync(HttpMethod.Put, $"{h.Deployments}/d1", replacement);
+        putCode.Should().Be(200, replaced?.ToJsonString());
+        replaced.S("kind").Should().Be("Deployment");
+        replaced.S("spec", "replicas").Should().Be("3");
+    }
+
+    [Fact]
+    public async Task A_body_naming_another_kind_or_version_than_the_url_is_a_bad_request()
+    {
+        await using var h = await SandboxHarness.StartAsync(Options);
+        var (code, status) = await h.PostAsync(h.Pods, SandboxHarness.ConfigMap("c1"));
+        code.Should().Be(400);
+        status.S("kind").Should().Be("Status");
+        status.S("reason").Should().Be("BadRequest");
+        status.S("message").Should().Be("ConfigMap in version \"v1\" cannot be handled as a Pod: converting (v1.ConfigMap) to (core.Pod): unknown conversion");
+
+        var oldVersion = SandboxHarness.Deployment("d1");
+        oldVersion["apiVersion"] = "apps/v1beta1";
+        (code, status) = await h.PostAsync(h.Deployments, oldVersion);
+        code.Should().Be(400);
+        status.S("message").Should().StartWith("Deployment in version \"v1beta1\" cannot be handled as a Deployment: no kind \"Deployment\" is registered for version \"apps/v1beta1\"");
+        h.Server.Objects.List("deployments", h.Ns).Should().BeEmpty();
+        h.Server.Objects.List("pods", h.Ns).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_official_client_creates_objects_without_type_meta_and_gets_400_for_a_wrong_kind()
+    {
+        await using var h = await SandboxHarness.StartAsync(Options);
+        using var client = OfficialClient.For(h);
+        var service = await client.CoreV1.CreateNamespacedServiceAsync(new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "s1" },
+            Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "x" }, Ports = [new V1ServicePort { Port = 80 }] },
+        }, h.Ns);
+        service.Kind.Should().Be("Service");
+        service.Spec.ClusterIP.Should().NotBeNullOrEmpty();
+
+        var secret = await client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "s1" }, StringData = new Dictionary<string, string> { ["k"] = "v" } }, h.Ns);
+        secret.Data["k"].Should().Equal("v"u8.ToArray());
+
+        var wrong = () => client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { ApiVersion = "v1", Kind = "Secret", Metadata = new V1ObjectMeta { Name = "c1" } }, h.Ns);
+        (await wrong.Should().ThrowAsync<k8s.Autorest.HttpOperationException>()).Which.Response.StatusCode.Should().Be(System.Net.HttpStatusCode.BadRequest);
+    }
 }

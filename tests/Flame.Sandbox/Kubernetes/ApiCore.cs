@@ -30,7 +30,7 @@ public sealed class ApiCore(ObjectStore store, SimClock clock, Random random, De
 
     public JsonObject Create(ResourceKind kind, string? ns, JsonObject body, bool dryRun = false)
     {
-        CheckTypeMeta(kind, body);
+        TypeMeta.Resolve(kind, body);
         var meta = body.Obj("metadata");
         var bodyNs = meta.Str("namespace");
         if (kind.Namespaced)
@@ -117,25 +117,6 @@ public sealed class ApiCore(ObjectStore store, SimClock clock, Random random, De
         return guaranteed ? "Guaranteed" : "Burstable";
     }
 
-    private static void CheckTypeMeta(ResourceKind kind, JsonObject body)
-    {
-        var apiVersion = body.Str("apiVersion");
-        var k = body.Str("kind");
-        if (k is null)
-        {
-            throw ApiException.BadRequest($"Object 'Kind' is missing in '{Truncate(body.ToJsonString())}'");
-        }
-
-        if (k != kind.Kind || (apiVersion is not null && apiVersion != kind.ApiVersion))
-        {
-            throw ApiException.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({kind.ApiVersion})" + (k != kind.Kind ? $" or the kind in the data ({k}) does not match the expected kind ({kind.Kind})" : ""));
-        }
-
-        body["apiVersion"] = kind.ApiVersion;
-    }
-
-    private static string Truncate(string s) => s.Length > 200 ? s[..200] : s;
-
     private void CheckNamespaceOpen(ResourceKind kind, string ns, string name)
     {
         var namespaceObj = store.Get(ResourceCatalog.Namespaces, null, ns) ?? throw ApiException.NotFound(ResourceCatalog.Namespaces, ns);
@@ -161,7 +142,7 @@ public sealed class ApiCore(ObjectStore store, SimClock clock, Random random, De
     /// <summary>PUT semantics; <paramref name="subresource"/> "status" changes only the status.</summary>
     public JsonObject Replace(ResourceKind kind, string? ns, string name, JsonObject body, string? subresource = null, bool dryRun = false)
     {
-        CheckTypeMeta(kind, body);
+        TypeMeta.Resolve(kind, body);
         var bodyName = body.Str("metadata", "name");
         if (bodyName is not null && bodyName != name)
         {
@@ -303,7 +284,7 @@ public sealed class ApiCore(ObjectStore store, SimClock clock, Random random, De
         return (200, Write(kind, ns, name, current =>
         {
             var next = change(current);
-            CheckTypeMeta(kind, next);
+            TypeMeta.Resolve(kind, next);
             return next;
         }, subresource, dryRun));
     }
