@@ -158,4 +158,31 @@ public sealed class ConformanceTests
         var wrong = () => client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { ApiVersion = "v1", Kind = "Secret", Metadata = new V1ObjectMeta { Name = "c1" } }, h.Ns);
         (await wrong.Should().ThrowAsync<k8s.Autorest.HttpOperationException>()).Which.Response.StatusCode.Should().Be(System.Net.HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task Version_answers_with_and_without_a_trailing_slash_and_the_official_client_reads_it()
+    {
+        await using var h = await SandboxHarness.StartAsync(Options);
+        foreach (var path in new[] { "/version", "/version/" })
+        {
+            using var response = await h.Anonymous.GetAsync(path);
+            response.StatusCode.Should().Be(System.Net.HttpStatusCode.OK, path);
+            response.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
+            var version = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+            version.S("major").Should().Be("1");
+            version.S("minor").Should().MatchRegex("^[0-9]+$");
+            version.S("gitVersion").Should().StartWith($"v{version.S("major")}.{version.S("minor")}.");
+            version.S("platform").Should().Be("linux/amd64");
+            foreach (var field in new[] { "gitCommit", "gitTreeState", "buildDate", "goVersion", "compiler" })
+            {
+                version.S(field).Should().NotBeNullOrEmpty(field);
+            }
+        }
+
+        using var client = OfficialClient.For(h);
+        var code = await client.Version.GetCodeAsync();
+        code.Major.Should().Be("1");
+        code.GitVersion.Should().StartWith("v1.");
+        code.Platform.Should().Be("linux/amd64");
+    }
 }

@@ -29,7 +29,8 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
     {
         var request = context.Request;
         var path = request.Path.Value ?? "/";
-        if (path == "/version")
+        // /version and /version/ are both public (the system:public-info-viewer role); the official clients call the latter.
+        if (path is "/version" or "/version/")
         {
             await StatusWriter.WriteJsonAsync(context.Response, 200, Discovery.Version(), ct);
             return;
