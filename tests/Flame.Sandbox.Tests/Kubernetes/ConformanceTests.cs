@@ -185,4 +185,30 @@ public sealed class ConformanceTests
         code.GitVersion.Should().StartWith("v1.");
         code.Platform.Should().Be("linux/amd64");
     }
+
+    /// <summary>What kubectl 1.32 sends for <c>kubectl create secret generic s1 --from-literal=k=v</c> (captured with -v=9).</summary>
+    private static readonly byte[] KubectlSecretProtobuf = Convert.FromHexString(
+        "6b3873000a0c0a0276311206536563726574121e0a120a02733112001a0022002a0032003800420012060a016b1201761a001a002200");
+
+    [Fact]
+    public async Task A_protobuf_create_is_decoded_like_the_json_one()
+    {
+        await using var h = await SandboxHarness.StartAsync(Options);
+        using var content = new ByteArrayContent(KubectlSecretProtobuf);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/vnd.kubernetes.protobuf");
+        using var response = await h.Http.PostAsync($"{h.Secrets}?fieldManager=kubectl-create&fieldValidation=Strict", content);
+        var created = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+        ((int)response.StatusCode).Should().Be(201, created?.ToJsonString());
+        created.S("kind").Should().Be("Secret");
+        created.S("metadata", "name").Should().Be("s1");
+        created.S("metadata", "namespace").Should().Be(h.Ns);
+        created.S("metadata", "generateName").Should().BeNull("gogo-protobuf writes empty strings, JSON omits them");
+        created.S("data", "k").Should().Be("dg==");
+        created.S("type").Should().Be("Opaque");
+
+        using var wrongUrl = new ByteArrayContent(KubectlSecretProtobuf);
+        wrongUrl.Headers.ContentType = content.Headers.ContentType;
+        using var mismatch = await h.Http.PostAsync(h.ConfigMaps, wrongUrl);
+        ((int)mismatch.StatusCode).Should().Be(400);
+    }
 }

@@ -112,7 +112,7 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
                 await WriteObjectAsync(context, 200, kind, obj, ct);
                 break;
             case "PUT":
-                var body = await RequestBodies.ReadObjectAsync(request, ct);
+                var body = await RequestBodies.ReadObjectAsync(request, kind, ct);
                 await WriteObjectAsync(context, 200, kind, runtime.Api.Replace(kind, api.Namespace, api.Name, body, api.Subresource, dryRun), ct);
                 break;
             case "PATCH":
@@ -146,7 +146,7 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
                 await ListAsync(context, kind, api.Namespace, labels, fields, ct);
                 return;
             case "POST":
-                var body = await RequestBodies.ReadObjectAsync(request, ct);
+                var body = await RequestBodies.ReadObjectAsync(request, kind, ct);
                 await WriteObjectAsync(context, 201, kind, runtime.Api.Create(kind, api.Namespace, body, dryRun), ct);
                 return;
             case "DELETE":
