@@ -67,4 +67,30 @@ public sealed class KubectlTests
         var delete = await KubectlAsync(h, "delete", "deployment", "demo");
         delete.Code.Should().Be(0, delete.Err);
     }
+
+    [Fact]
+    public async Task Kubectl_creates_a_namespace_and_a_secret_sent_as_protobuf()
+    {
+        await using var h = await SandboxHarness.StartAsync();
+        var create = await KubectlAsync(h, "create", "namespace", "scratch");
+        create.Code.Should().Be(0, create.Err);
+        create.Out.Should().Contain("namespace/scratch created");
+        var get = await KubectlAsync(h, "get", "namespace", "scratch");
+        get.Code.Should().Be(0, get.Err);
+        get.Out.Should().Contain("scratch").And.Contain("Active");
+
+        var secret = await KubectlAsync(h, "create", "secret", "generic", "creds", "--from-literal=k=v", "--from-literal=user=admin");
+        secret.Code.Should().Be(0, secret.Err);
+        secret.Out.Should().Contain("secret/creds created");
+        var data = await KubectlAsync(h, "get", "secret", "creds", "-o", "jsonpath={.data.k}");
+        data.Code.Should().Be(0, data.Err);
+        data.Out.Should().Be(Convert.ToBase64String("v"u8.ToArray()));
+        var stored = h.Server.Objects.Get("secrets", h.Ns, "creds")!;
+        stored["type"]!.GetValue<string>().Should().Be("Opaque");
+        stored["data"]!["user"]!.GetValue<string>().Should().Be(Convert.ToBase64String("admin"u8.ToArray()));
+
+        var inNamespace = await KubectlAsync(h, "create", "secret", "generic", "other", "-n", "scratch", "--from-literal=a=b");
+        inNamespace.Code.Should().Be(0, inNamespace.Err);
+        h.Server.Objects.Get("secrets", "scratch", "other").Should().NotBeNull();
+    }
 }

@@ -30,7 +30,7 @@ public sealed class ApiCore(ObjectStore store, SimClock clock, Random random, De
 
     public JsonObject Create(ResourceKind kind, string? ns, JsonObject body, bool dryRun = false)
     {
-        CheckTypeMeta(kind, body);
+        TypeMeta.Resolve(kind, body);
         var meta = body.Obj("metadata");
         var bodyNs = meta.Str("namespace");
         if (kind.Namespaced)
@@ -117,25 +117,6 @@ public sealed class ApiCore(ObjectStore store, SimClock clock, Random random, De
         return guaranteed ? "Guaranteed" : "Burstable";
     }
 
-    private static void CheckTypeMeta(ResourceKind kind, JsonObject body)
-    {
-        var apiVersion = body.Str("apiVersion");
-        var k = body.Str("kind");
-        if (k is null)
-        {
-            throw ApiException.BadRequest($"Object 'Kind' is missing in '{Truncate(body.ToJsonString())}'");
-        }
-
-        if (k != kind.Kind || (apiVersion is not null && apiVersion != kind.ApiVersion))
-        {
-            throw ApiException.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({kind.ApiVersion})" + (k != kind.Kind ? $" or the kind in the data ({k}) does not match the expected kind ({kind.Kind})" : ""));
-        }
-
-        body["apiVersion"] = kind.ApiVersion;
-    }
-
-    private static string Truncate(string s) => s.Length > 200 ? s[..200] : s;
-
     private void CheckNamespaceOpen(ResourceKind kind, string ns, string name)
     {
         var namespaceObj = store.Get(ResourceCatalog.Namespaces, null, ns) ?? throw ApiException.NotFound(ResourceCatalog.Namespaces, ns);
@@ -161,7 +142,7 @@ public sealed class ApiCore(ObjectStore store, SimClock clock, Random random, De
     /// <summary>PUT semantics; <paramref name="subresource"/> "status" changes only the status.</summary>
     public JsonObject Replace(ResourceKind kind, string? ns, string name, JsonObject body, string? subresource = null, bool dryRun = false)
     {
-        CheckTypeMeta(kind, body);
+        TypeMeta.Resolve(kind, body);
         var bodyName = body.Str("metadata", "name");
         if (bodyName is not null && bodyName != name)
         {
@@ -303,12 +284,15 @@ public sealed class ApiCore(ObjectStore store, SimClock clock, Random random, De
         return (200, Write(kind, ns, name, current =>
         {
             var next = change(current);
-            CheckTypeMeta(kind, next);
+            TypeMeta.Resolve(kind, next);
             return next;
         }, subresource, dryRun));
     }
 
-    /// <summary>DELETE; returns either a Success Status or the still-terminating object, as the apiserver does.</summary>
+    /// <summary>
+    /// DELETE; returns the still-terminating object, or once it is gone either a Success Status or, for kinds whose
+    /// registry returns the deleted object (pods, services, namespaces), the object as it was deleted.
+    /// </summary>
     public JsonObject Delete(ResourceKind kind, string? ns, string name, DeleteOptions options)
     {
         var current = Get(kind, ns, name);
@@ -324,7 +308,7 @@ public sealed class ApiCore(ObjectStore store, SimClock clock, Random random, De
 
         if (options.DryRun)
         {
-            return ApiException.Success(kind, name, current.Str("metadata", "uid"));
+            return kind.ReturnsDeletedObject ? current : ApiException.Success(kind, name, current.Str("metadata", "uid"));
         }
 
         if (current.Str("metadata", "deletionTimestamp") is not null && !(kind.Plural == "pods" && options.GracePeriodSeconds == 0))
@@ -386,8 +370,18 @@ public sealed class ApiCore(ObjectStore store, SimClock clock, Random random, De
             return Mark(kind, ns, name, o => o.Obj("metadata")["deletionTimestamp"] = now);
         }
 
-        store.Remove(kind, ns, name, current.Str("metadata", "uid"));
-        return ApiException.Success(kind, name, current.Str("metadata", "uid"));
+        // A pod deleted at once went through graceful deletion with a zero grace period: the apiserver stamps
+        // deletionTimestamp and deletionGracePeriodSeconds=0 before it removes it, and answers with that last state.
+        Action<JsonObject>? lastChange = kind.Plural == "pods"
+            ? o =>
+            {
+                o.Obj("metadata")["deletionTimestamp"] = now;
+                o.Obj("metadata")["deletionGracePeriodSeconds"] = 0;
+            }
+        : null;
+        // Someone else may have removed it meanwhile (the apiserver tolerates that race for graceless deletes).
+        var removed = store.Remove(kind, ns, name, current.Str("metadata", "uid"), lastChange) ?? current;
+        return kind.ReturnsDeletedObject ? removed : ApiException.Success(kind, name, current.Str("metadata", "uid"));
     }
 
     private JsonObject Mark(ResourceKind kind, string? ns, string name, Action<JsonObject> mark) =>

@@ -29,7 +29,8 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
     {
         var request = context.Request;
         var path = request.Path.Value ?? "/";
-        if (path == "/version")
+        // /version and /version/ are both public (the system:public-info-viewer role); the official clients call the latter.
+        if (path is "/version" or "/version/")
         {
             await StatusWriter.WriteJsonAsync(context.Response, 200, Discovery.Version(), ct);
             return;
@@ -111,7 +112,7 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
                 await WriteObjectAsync(context, 200, kind, obj, ct);
                 break;
             case "PUT":
-                var body = await RequestBodies.ReadObjectAsync(request, ct);
+                var body = await RequestBodies.ReadObjectAsync(request, kind, ct);
                 await WriteObjectAsync(context, 200, kind, runtime.Api.Replace(kind, api.Namespace, api.Name, body, api.Subresource, dryRun), ct);
                 break;
             case "PATCH":
@@ -145,7 +146,7 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
                 await ListAsync(context, kind, api.Namespace, labels, fields, ct);
                 return;
             case "POST":
-                var body = await RequestBodies.ReadObjectAsync(request, ct);
+                var body = await RequestBodies.ReadObjectAsync(request, kind, ct);
                 await WriteObjectAsync(context, 201, kind, runtime.Api.Create(kind, api.Namespace, body, dryRun), ct);
                 return;
             case "DELETE":

@@ -208,8 +208,11 @@ public sealed class ObjectStore(int historyCapacity)
         }
     }
 
-    /// <summary>Removes the object from storage; the DELETED event carries a fresh revision.</summary>
-    public JsonObject? Remove(ResourceKind kind, string? ns, string name, string? uid = null)
+    /// <summary>
+    /// Removes the object from storage; the DELETED event carries a fresh revision and the object as
+    /// <paramref name="lastChange"/> left it (e.g. a pod deleted at once carries its deletion timestamp).
+    /// </summary>
+    public JsonObject? Remove(ResourceKind kind, string? ns, string name, string? uid = null, Action<JsonObject>? lastChange = null)
     {
         lock (_gate)
         {
@@ -221,7 +224,9 @@ public sealed class ObjectStore(int historyCapacity)
 
             _objects.Remove(key);
             _indexes.Remove(key, entry.Kind, entry.Object);
-            var final = Stamp(entry.Object.CloneObject());
+            var last = entry.Object.CloneObject();
+            lastChange?.Invoke(last);
+            var final = Stamp(last);
             Publish(new WatchEvent("DELETED", kind, final.CloneObject(), entry.Object, _revision));
             return final;
         }

@@ -22,4 +22,10 @@ public sealed record ResourceKind(
     public string QualifiedKind => Group.Length == 0 ? Kind : $"{Kind}.{Group}";
 
     public bool HasGeneration => Plural is "deployments" or "networkpolicies";
+
+    /// <summary>
+    /// Whether a DELETE answers with the object instead of a Success <c>Status</c>: the apiserver's registries for
+    /// pods, services and namespaces set <c>ReturnDeletedObject: true</c>; the others answer a Status once the object is gone.
+    /// </summary>
+    public bool ReturnsDeletedObject => Plural is "pods" or "services" or "namespaces";
 }
