@@ -34,6 +34,13 @@ public sealed record SandboxOptions
     /// <summary>Bearer token the Kubernetes API requires; generated from the seed when null.</summary>
     public string? KubernetesToken { get; init; }
 
+    /// <summary>
+    /// Further bearer tokens the Kubernetes API accepts from the start, as service-account tokens (e.g. the one an
+    /// in-cluster client reads from its projected volume); <see cref="SandboxServer.ApiAuthentication"/> accepts
+    /// and revokes tokens while the sandbox runs.
+    /// </summary>
+    public IReadOnlyList<string> ServiceAccountTokens { get; init; } = [];
+
     /// <summary>Watch events kept for replay; older resourceVersions answer 410 Expired.</summary>
     public int WatchHistorySize { get; init; } = 1000;
 

@@ -44,6 +44,7 @@ public sealed class SandboxServer : IAsyncDisposable
         Tokens = new TokenFactory(realm, options.ManagementClientId);
         Namespace = options.Namespace;
         KubernetesToken = parts.Token;
+        ApiAuthentication = parts.Authenticator;
         StreamLogsUrl = options.StreamLogsUrl;
     }
 
@@ -61,6 +62,9 @@ public sealed class SandboxServer : IAsyncDisposable
     public string KubeconfigPath { get; private set; } = "";
 
     public string KubernetesToken { get; }
+
+    /// <summary>The bearer tokens the Kubernetes API accepts (change them while it runs) and the token each request carried.</summary>
+    public ApiAuthenticator ApiAuthentication { get; }
 
     public string Namespace { get; }
 
@@ -127,7 +131,7 @@ public sealed class SandboxServer : IAsyncDisposable
         return written;
     }
 
-    private sealed record SandboxParts(FaultInjector Faults, RequestCounters Counters, SandboxObjects Objects, HubState Hub, string Token);
+    private sealed record SandboxParts(FaultInjector Faults, RequestCounters Counters, SandboxObjects Objects, HubState Hub, string Token, ApiAuthenticator Authenticator);
 
     public static async Task<SandboxServer> StartAsync(SandboxOptions options, CancellationToken ct = default)
     {
@@ -177,7 +181,8 @@ public sealed class SandboxServer : IAsyncDisposable
         });
         var app = builder.Build();
 
-        var runtime = new KubernetesRuntime(api, continues, logs, kubelet, faults, clock, token, options.BookmarkInterval, options.MaxWatchDuration);
+        var authenticator = new ApiAuthenticator(time, [token, .. options.ServiceAccountTokens]);
+        var runtime = new KubernetesRuntime(api, continues, logs, kubelet, faults, clock, authenticator, options.BookmarkInterval, options.MaxWatchDuration);
         var kubernetes = new KubernetesEndpoints(runtime);
         var faultMiddleware = new FaultMiddleware(faults, counters, time, r => RouteKeys.For(r, KeycloakPrefix, HubPrefix, HubAuthPrefix));
         var recorder = new HubRecorder(hub, time);
@@ -209,7 +214,7 @@ public sealed class SandboxServer : IAsyncDisposable
 
         await app.StartAsync(ct);
         var address = app.Urls.First(u => u.StartsWith("http://", StringComparison.Ordinal));
-        var parts = new SandboxParts(faults, counters, objects, hub, token);
+        var parts = new SandboxParts(faults, counters, objects, hub, token, authenticator);
         server = new SandboxServer(app, stopping, loops, streamClient, realm, kubelet, parts, options);
         server.BaseUrl = address.TrimEnd('/');
         realm.Issuer = $"{server.BaseUrl}{KeycloakPrefix}/realms/{options.Realm}";

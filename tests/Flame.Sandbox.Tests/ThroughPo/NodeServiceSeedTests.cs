@@ -1,6 +1,7 @@
-using k8s;
 using Flame.Po.Lifecycle.Workloads;
 using Flame.Sandbox.Tests.Support;
+
+using k8s;
 
 namespace Flame.Sandbox.Tests.ThroughPo;
 

@@ -1,9 +1,10 @@
-using k8s;
-using Flame.Po.Lifecycle.Cluster;
 using System.Text.Json.Nodes;
 
+using Flame.Po.Lifecycle.Cluster;
 using Flame.Po.Lifecycle.Workloads;
 using Flame.Sandbox.Tests.Support;
+
+using k8s;
 
 namespace Flame.Sandbox.Tests.ThroughPo;
 

@@ -43,7 +43,7 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
             return;
         }
 
-        if (request.Headers.Authorization.ToString() != $"Bearer {runtime.Token}")
+        if (!runtime.Authenticator.Authenticate(request.Headers.Authorization.ToString()))
         {
             throw new ApiException(401, "Unauthorized", "Unauthorized");
         }

@@ -12,6 +12,6 @@ public sealed record KubernetesRuntime(
     Kubelet Kubelet,
     FaultInjector Faults,
     SimClock Clock,
-    string Token,
+    ApiAuthenticator Authenticator,
     TimeSpan BookmarkInterval,
     TimeSpan MaxWatchDuration);
