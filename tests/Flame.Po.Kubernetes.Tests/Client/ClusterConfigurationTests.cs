@@ -126,8 +126,13 @@ public sealed class ClusterConfigurationTests : IDisposable
 
     public static TheoryData<string, string> BrokenKubeconfigs => new()
     {
+        { "not yaml", "clusters: [\n  - {name: c, cluster: {server: \"https://x\"\n" },
+        { "empty", "" },
+        { "wrong shape", "clusters: 42\ncontexts: {a: b}\n" },
         { "no server", "current-context: c\nclusters:\n- name: c\n  cluster: {}\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\nusers:\n- name: u\n  user: {token: t}\n" },
         { "bad ca data", "current-context: c\nclusters:\n- name: c\n  cluster: {server: \"https://x\", certificate-authority-data: \"!!not base64!!\"}\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\nusers:\n- name: u\n  user: {token: t}\n" },
+        { "missing client key", "current-context: c\nclusters:\n- name: c\n  cluster: {server: \"https://x\", insecure-skip-tls-verify: true}\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\nusers:\n- name: u\n  user: {client-certificate: nowhere.crt, client-key: nowhere.key}\n" },
+        { "garbage client certificate", "current-context: c\nclusters:\n- name: c\n  cluster: {server: \"https://x\", insecure-skip-tls-verify: true}\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\nusers:\n- name: u\n  user: {client-certificate-data: \"bm90IGEgY2VydA==\", client-key-data: \"bm90IGEga2V5\"}\n" },
     };
 
     [Theory]
