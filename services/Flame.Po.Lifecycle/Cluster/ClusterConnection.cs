@@ -1,8 +1,13 @@
+using System.Security.Cryptography;
+
 using k8s;
 using k8s.Exceptions;
+using k8s.KubeConfigModels;
 
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+
+using YamlDotNet.Core;
 
 namespace Flame.Po.Lifecycle.Cluster;
 
@@ -53,8 +58,20 @@ public sealed class ClusterConnection(IOptions<ClusterSettings> options, TimePro
         inCluster = false;
         if (!string.IsNullOrWhiteSpace(settings.KubeConfig))
         {
-            return KubernetesClientConfiguration.BuildConfigFromConfigFile(
-                settings.KubeConfig, string.IsNullOrWhiteSpace(settings.Context) ? null : settings.Context);
+            // Loaded as BuildConfigFromConfigFile does, but an empty file (which the loader answers with a
+            // NullReferenceException) is a configuration error like any other.
+            var path = Path.GetFullPath(settings.KubeConfig);
+            K8SConfiguration kubeconfig;
+            using (var stream = File.OpenRead(path))
+            {
+                kubeconfig = KubernetesClientConfiguration.LoadKubeConfig(stream)
+                    ?? throw new KubeConfigException($"The kubeconfig {path} is empty.");
+            }
+
+            // Relative certificate and key paths are relative to the kubeconfig's directory.
+            kubeconfig.FileName = path;
+            return KubernetesClientConfiguration.BuildConfigFromConfigObject(
+                kubeconfig, string.IsNullOrWhiteSpace(settings.Context) ? null : settings.Context);
         }
 
         if (KubernetesClientConfiguration.IsInCluster())
@@ -70,30 +87,34 @@ public sealed class ClusterConnection(IOptions<ClusterSettings> options, TimePro
     {
         KubernetesClientConfiguration? configuration;
         bool inCluster;
+        Kubernetes client;
         try
         {
             configuration = LoadConfiguration(settings, out inCluster);
+            if (configuration is null)
+            {
+                return new Connected(null, false, "", "No Kubernetes cluster is configured: set KUBECONFIG, or run the PO in a cluster with a service account.");
+            }
+
+            // The resilience handler bounds each attempt; the client's own timeout only caps a whole retried call.
+            configuration.HttpClientTimeout = TimeSpan.FromMinutes(5);
+            configuration.UserAgent = "flame-pod-orchestrator/1.0";
+
+            // The client reads the client certificate and key files (or data) here, so their errors are caught too.
+            client = new Kubernetes(
+                configuration,
+                new KubernetesResilienceHandler(new KubernetesResilienceOptions { TimeProvider = timeProvider }, loggerFactory.CreateLogger<KubernetesResilienceHandler>()));
         }
-        catch (Exception error) when (error is KubeConfigException or IOException or UnauthorizedAccessException or FormatException or ArgumentException or InvalidOperationException)
+        catch (Exception error) when (error is KubeConfigException or IOException or UnauthorizedAccessException or FormatException or ArgumentException
+            or InvalidOperationException or YamlException or CryptographicException)
         {
             return new Connected(null, false, "", $"The Kubernetes configuration cannot be loaded: {error.Message}");
         }
 
-        if (configuration is null)
-        {
-            return new Connected(null, false, "", "No Kubernetes cluster is configured: set KUBECONFIG, or run the PO in a cluster with a service account.");
-        }
-
-        // The resilience handler bounds each attempt; the client's own timeout only caps a whole retried call.
-        configuration.HttpClientTimeout = TimeSpan.FromMinutes(5);
-        configuration.UserAgent = "flame-pod-orchestrator/1.0";
         var ns = !string.IsNullOrWhiteSpace(settings.Namespace) ? settings.Namespace.Trim()
             : !string.IsNullOrWhiteSpace(configuration.Namespace) ? configuration.Namespace.Trim()
             : "default";
-        var handler = new KubernetesResilienceHandler(
-            new KubernetesResilienceOptions { TimeProvider = timeProvider },
-            loggerFactory.CreateLogger<KubernetesResilienceHandler>());
-        return new Connected(new Kubernetes(configuration, handler), inCluster, ns, null);
+        return new Connected(client, inCluster, ns, null);
     }
 
     private sealed record Connected(Kubernetes? Client, bool InCluster, string Namespace, string? Error);

@@ -1,5 +1,9 @@
 using System.Collections.Concurrent;
 
+using Flame.Po.Lifecycle.Cluster;
+
+using k8s;
+
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -7,13 +11,19 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Flame.Po.Kubernetes.Tests.Support;
 
 /// <summary>A Kestrel server on a loopback address whose answers each test scripts; it records every request.</summary>
 internal sealed class ScriptedApiServer : IAsyncDisposable
 {
+    public const string Token = "test-token";
+    public const string Namespace = "flame";
+
     private readonly WebApplication _app;
+    private readonly ConcurrentQueue<string> _files = new();
 
     private ScriptedApiServer(WebApplication app, Uri address)
     {
@@ -26,6 +36,9 @@ internal sealed class ScriptedApiServer : IAsyncDisposable
     public Uri Address { get; }
 
     public ConcurrentQueue<Request> Requests { get; } = new();
+
+    /// <summary>The production bounds with retry delays of a millisecond, so retrying tests do not wait.</summary>
+    public static KubernetesResilienceOptions FastRetries { get; } = new() { RetryBaseDelay = TimeSpan.FromMilliseconds(1) };
 
     public static async Task<ScriptedApiServer> StartAsync(Func<HttpContext, int, Task> handler)
     {
@@ -49,6 +62,36 @@ internal sealed class ScriptedApiServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>The official client with our resilience handler in its pipeline, as <see cref="ClusterConnection"/> builds it.</summary>
+    public k8s.Kubernetes Client(KubernetesResilienceOptions? options = null, ILogger? logger = null) =>
+        new(new KubernetesClientConfiguration { Host = Address.AbsoluteUri, AccessToken = Token, Namespace = Namespace },
+            new KubernetesResilienceHandler(options ?? FastRetries, logger ?? NullLogger.Instance));
+
+    /// <summary>
+    /// A <see cref="ClusterConnection"/> to this server through a kubeconfig (bearer <see cref="Token"/>, namespace
+    /// <see cref="Namespace"/>), for code that takes the connection rather than a client (the service proxy).
+    /// </summary>
+    public ClusterConnection Connection()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"flame-scripted-{Guid.NewGuid():N}.kubeconfig");
+        File.WriteAllText(path, $$"""
+            apiVersion: v1
+            kind: Config
+            current-context: scripted
+            clusters:
+            - name: scripted
+              cluster: {server: "{{Address.AbsoluteUri}}"}
+            contexts:
+            - name: scripted
+              context: {cluster: scripted, user: scripted, namespace: {{Namespace}}}
+            users:
+            - name: scripted
+              user: {token: {{Token}}}
+            """);
+        _files.Enqueue(path);
+        return new ClusterConnection(Options.Create(new ClusterSettings { KubeConfig = path }), TimeProvider.System, NullLoggerFactory.Instance);
+    }
+
     public static async Task Json(HttpContext context, int status, string json)
     {
         context.Response.StatusCode = status;
@@ -57,17 +100,21 @@ internal sealed class ScriptedApiServer : IAsyncDisposable
     }
 
     public static string Status(int code, string reason, string message, string details = "{}") =>
-        $$"""{"kind":"Status","apiVersion":"v1","status":"Failure","message":{{System.Text.Json.JsonSerializer.Serialize(message)}},"reason":"{{reason}}","details":{{details}},"code":{{code}}}""";
+        $$"""{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":{{System.Text.Json.JsonSerializer.Serialize(message)}},"reason":"{{reason}}","details":{{details}},"code":{{code}}}""";
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        while (_files.TryDequeue(out var path))
+        {
+            File.Delete(path);
+        }
     }
 }
 
-/// <summary>Captures log messages (to see the retry delays the client chose).</summary>
-internal sealed class ListLogger<T> : ILogger<T>
+/// <summary>Captures log messages (to see the retry delays the handler chose).</summary>
+internal sealed class ListLogger : ILogger
 {
     public ConcurrentQueue<string> Messages { get; } = new();
 
