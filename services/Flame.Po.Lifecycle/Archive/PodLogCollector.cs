@@ -1,9 +1,9 @@
-using k8s;
-using k8s.Models;
-using Flame.Po.Lifecycle.Workloads;
 using System.Text;
 
 using Flame.Po.Lifecycle.Cluster;
+using Flame.Po.Lifecycle.Workloads;
+using k8s;
+using k8s.Models;
 
 namespace Flame.Po.Lifecycle.Archive;
 

@@ -1,10 +1,10 @@
 using System.Net;
 
-using k8s;
-using k8s.Models;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Reconciler;
 using Flame.Po.Lifecycle.Workloads;
+using k8s;
+using k8s.Models;
 
 namespace Flame.Po.Lifecycle.Cluster;
 

@@ -1,6 +1,6 @@
+using Flame.Po.Lifecycle.Workloads;
 using k8s;
 using k8s.Models;
-using Flame.Po.Lifecycle.Workloads;
 
 namespace Flame.Po.Lifecycle.Cluster;
 

@@ -1,6 +1,6 @@
+using Flame.Po.Lifecycle.Reconciler;
 using k8s;
 using k8s.Models;
-using Flame.Po.Lifecycle.Reconciler;
 
 namespace Flame.Po.Lifecycle.Cluster;
 

@@ -1,11 +1,11 @@
 using Flame.Po.Core.Analyses;
 using Flame.Po.Dapr.State;
-using k8s;
-using k8s.Models;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Cluster;
 using Flame.Po.Lifecycle.Reconciler;
 using Flame.Po.Lifecycle.Workloads;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

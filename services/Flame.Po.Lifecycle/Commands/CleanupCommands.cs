@@ -2,12 +2,12 @@ using System.Globalization;
 
 using Flame.Po.Core.Analyses;
 using Flame.Po.Integrations.Keycloak;
-using k8s;
-using k8s.Models;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Cluster;
 using Flame.Po.Lifecycle.Reconciler;
 using Flame.Po.Lifecycle.Workloads;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -1,15 +1,15 @@
-using Flame.Po.Core.Analyses;
-using Flame.Po.Integrations.Keycloak;
 using System.Text;
 
-using k8s;
-using k8s.Autorest;
-using k8s.Models;
+using Flame.Po.Core.Analyses;
+using Flame.Po.Integrations.Keycloak;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Archive;
 using Flame.Po.Lifecycle.Cluster;
 using Flame.Po.Lifecycle.Probing;
 using Flame.Po.Lifecycle.Workloads;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

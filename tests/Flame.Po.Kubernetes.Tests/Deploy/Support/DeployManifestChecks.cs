@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
+
 using Flame.Po.Core;
-using Flame.Po.Lifecycle.Workloads;
 using Flame.Po.Kubernetes.Tests.Support;
+using Flame.Po.Lifecycle.Workloads;
 
 namespace Flame.Po.Kubernetes.Tests.Deploy.Support;
 
