@@ -16,13 +16,21 @@ namespace Flame.Po.Lifecycle.Cluster;
 /// timeouts and transport errors, and for every request on 429 (the server did not process it), honouring
 /// <c>Retry-After</c>; and a circuit breaker, so a dead API server fails requests at once instead of stalling
 /// every tick. Requests marked with <see cref="NoRetry"/> (the service proxy: the analysis' own answers matter)
-/// get the timeout only. A timeout or an open circuit surfaces as an <see cref="HttpRequestException"/>, like
-/// any other transport failure.
+/// are sent once, and with <see cref="ProxiedAnswer"/> their HTTP answers are not held against the API server by
+/// the breaker. A timeout or an open circuit surfaces as an <see cref="HttpRequestException"/>, like any other
+/// transport failure.
 /// </summary>
 public sealed class KubernetesResilienceHandler : DelegatingHandler
 {
     /// <summary>Set on a request to send it once (still with the timeout and the breaker).</summary>
     public static readonly HttpRequestOptionsKey<bool> NoRetry = new("flame.kubernetes.no-retry");
+
+    /// <summary>
+    /// Set on a request through the API server's service proxy: its answer is the proxied service's (an analysis
+    /// that is not ready yet answers 502 or 503 tick after tick), so a 5xx does not count towards opening the
+    /// circuit; a transport failure or a timeout still does.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> ProxiedAnswer = new("flame.kubernetes.proxied-answer");
 
     private static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("flame.kubernetes.request");
 
@@ -62,7 +70,7 @@ public sealed class KubernetesResilienceHandler : DelegatingHandler
                 MinimumThroughput = options.BreakerMinimumThroughput,
                 SamplingDuration = options.BreakerSamplingDuration,
                 BreakDuration = options.BreakerBreakDuration,
-                ShouldHandle = args => ValueTask.FromResult(IsServerFailure(args.Outcome)),
+                ShouldHandle = args => ValueTask.FromResult(IsServerFailure(args.Outcome, args.Context.Properties.GetValue(RequestKey, null!))),
                 OnOpened = args =>
                 {
                     _logger.LogError("Kubernetes API failing: requests are refused for {Seconds} s", (int)args.BreakDuration.TotalSeconds);
@@ -116,7 +124,7 @@ public sealed class KubernetesResilienceHandler : DelegatingHandler
 
     private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, HttpRequestMessage request)
     {
-        if (request.Options.TryGetValue(NoRetry, out var noRetry) && noRetry)
+        if (IsSet(request, NoRetry))
         {
             return false;
         }
@@ -131,10 +139,13 @@ public sealed class KubernetesResilienceHandler : DelegatingHandler
         return idempotent && outcome.Exception is HttpRequestException or TimeoutRejectedException or IOException;
     }
 
-    private static bool IsServerFailure(Outcome<HttpResponseMessage> outcome) =>
+    private static bool IsServerFailure(Outcome<HttpResponseMessage> outcome, HttpRequestMessage request) =>
         outcome.Result is { } response
-            ? (int)response.StatusCode is 500 or 502 or 503 or 504
+            ? !IsSet(request, ProxiedAnswer) && (int)response.StatusCode is 500 or 502 or 503 or 504
             : outcome.Exception is HttpRequestException or TimeoutRejectedException or IOException;
+
+    private static bool IsSet(HttpRequestMessage request, HttpRequestOptionsKey<bool> key) =>
+        request.Options.TryGetValue(key, out var value) && value;
 
     /// <summary>The server's Retry-After (seconds or date) when present, else null for the jittered backoff.</summary>
     private TimeSpan? RetryAfter(HttpResponseMessage? response)

@@ -6,7 +6,8 @@ namespace Flame.Po.Lifecycle.Cluster;
 /// A raw request to a Service through the API server's proxy subresource (the PO outside the cluster): the
 /// official client's generated proxy calls cannot send a body, so the request goes through its
 /// <c>HttpClient</c> (handlers, TLS) after its credentials sign it. The answer is returned as is (the analysis'
-/// own status codes matter) and is never retried; the caller disposes it.
+/// own status codes matter), is never retried and does not count against the API server in the circuit breaker;
+/// the caller disposes it.
 /// </summary>
 public static class ServiceProxy
 {
@@ -27,6 +28,7 @@ public static class ServiceProxy
             $"api/v1/namespaces/{Uri.EscapeDataString(cluster.Namespace)}/services/{Uri.EscapeDataString(service)}:{port}/proxy{path}"));
         using var request = new HttpRequestMessage(method, target) { Content = body };
         request.Options.Set(KubernetesResilienceHandler.NoRetry, true);
+        request.Options.Set(KubernetesResilienceHandler.ProxiedAnswer, true);
         if (client.Credentials is { } credentials)
         {
             await credentials.ProcessHttpRequestAsync(request, cancellationToken);

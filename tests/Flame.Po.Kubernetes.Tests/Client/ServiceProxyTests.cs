@@ -5,6 +5,8 @@ using System.Text.Json.Nodes;
 using Flame.Po.Kubernetes.Tests.Support;
 using Flame.Po.Lifecycle.Cluster;
 
+using k8s;
+
 namespace Flame.Po.Kubernetes.Tests.Client;
 
 /// <summary><see cref="ServiceProxy"/>: an analysis reached through the API server, its answers returned as they are.</summary>
@@ -44,6 +46,27 @@ public sealed class ServiceProxyTests
         request.Authorization.Should().Be("Bearer test-token");
         request.ContentType.Should().StartWith("application/json");
         JsonNode.Parse(request.Body)!["token"]!.GetValue<string>().Should().Be("kc-token");
+    }
+
+    [Fact]
+    public async Task The_analysis_answers_do_not_open_the_circuit_of_the_api_server()
+    {
+        // An analysis that is not ready: the API server answers 503 for its Service (no endpoints), tick after tick.
+        await using var server = await ScriptedApiServer.StartAsync((c, _) => c.Request.Path.Value!.Contains("/proxy/", StringComparison.Ordinal)
+            ? ScriptedApiServer.Json(c, 503, ScriptedApiServer.Status(503, "ServiceUnavailable", "no endpoints available for service \"nginx-x\""))
+            : ScriptedApiServer.Json(c, 200, """{"metadata":{},"items":[]}"""));
+        using var cluster = server.Connection();
+
+        for (var i = 0; i < 30; i++)
+        {
+            using var response = await cluster.ProxyAsync("nginx-x", 80, "/analysis/healthz", HttpMethod.Get, body: null, CancellationToken.None);
+            response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        }
+
+        var pods = await cluster.Client.CoreV1.ListNamespacedPodAsync(cluster.Namespace);
+
+        pods.Items.Should().BeEmpty();
+        server.Requests.Should().HaveCount(31, "the list reached the API server: its own answers were all fine");
     }
 
     [Theory]
