@@ -113,11 +113,17 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
                 break;
             case "PUT":
                 var body = await RequestBodies.ReadObjectAsync(request, kind, ct);
+                TypeMeta.Resolve(kind, body);
+                FieldValidation.Of(context, "UpdateOptions").CheckBody(kind, body);
                 await WriteObjectAsync(context, 200, kind, runtime.Api.Replace(kind, api.Namespace, api.Name, body, api.Subresource, dryRun), ct);
                 break;
             case "PATCH":
                 var patch = await RequestBodies.ReadAsync(request, ct);
-                var (code, patched) = runtime.Api.Patch(kind, api.Namespace, api.Name, request.ContentType ?? "", patch, api.Subresource, query["fieldManager"], dryRun);
+                var validation = FieldValidation.Of(context, "PatchOptions");
+                var strategic = request.ContentType?.StartsWith("application/strategic-merge-patch+json", StringComparison.OrdinalIgnoreCase) == true;
+                var (code, patched) = runtime.Api.Patch(
+                    kind, api.Namespace, api.Name, request.ContentType ?? "", patch, api.Subresource, query["fieldManager"], dryRun,
+                    next => validation.CheckPatched(kind, next, () => strategic ? FieldValidation.GoValue(patch) : next.ToJsonString()));
                 await WriteObjectAsync(context, code, kind, patched, ct);
                 break;
             case "DELETE":
@@ -147,6 +153,8 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
                 return;
             case "POST":
                 var body = await RequestBodies.ReadObjectAsync(request, kind, ct);
+                TypeMeta.Resolve(kind, body);
+                FieldValidation.Of(context, "CreateOptions").CheckBody(kind, body);
                 await WriteObjectAsync(context, 201, kind, runtime.Api.Create(kind, api.Namespace, body, dryRun), ct);
                 return;
             case "DELETE":
