@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
+using Flame.Sandbox.Kubernetes.OpenApi;
 using Flame.Sandbox.Support;
 
 namespace Flame.Sandbox.Kubernetes;
@@ -58,6 +59,14 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
                 return;
             default:
                 break;
+        }
+
+        if (path == "/openapi/v3" || path.StartsWith("/openapi/v3/", StringComparison.Ordinal))
+        {
+            var document = OpenApiDocuments.Find(path["/openapi/v3".Length..]) ?? throw new ApiException(404, "NotFound", "the server could not find the requested resource", new JsonObject());
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(document, ct);
+            return;
         }
 
         var api = ApiPath.Parse(path);
