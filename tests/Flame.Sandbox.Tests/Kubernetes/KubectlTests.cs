@@ -135,4 +135,22 @@ public sealed class KubectlTests
         patch.Code.Should().NotBe(0);
         patch.Err.Should().Contain("The request is invalid: patch: Invalid value:").And.Contain("strict decoding error: ").And.Contain("unknown field \"spec.replicaz\"");
     }
+
+    [Fact]
+    public async Task Kubectl_creates_a_deployment_and_a_service_sent_as_protobuf()
+    {
+        await using var h = await SandboxHarness.StartAsync();
+        var deployment = await KubectlAsync(h, "create", "deployment", "web", "--image=sim/stuck", "--port=8080");
+        deployment.Code.Should().Be(0, deployment.Err);
+        deployment.Out.Should().Contain("deployment.apps/web created");
+        var service = await KubectlAsync(h, "create", "service", "clusterip", "web", "--tcp=80:8080");
+        service.Code.Should().Be(0, service.Err);
+        var port = h.Server.Objects.Get("services", h.Ns, "web")!["spec"]!["ports"]![0]!;
+        port["port"]!.GetValue<int>().Should().Be(80);
+        port["targetPort"]!.GetValue<int>().Should().Be(8080);
+        var container = h.Server.Objects.Get("deployments", h.Ns, "web")!["spec"]!["template"]!["spec"]!["containers"]![0]!;
+        container["image"]!.GetValue<string>().Should().Be("sim/stuck");
+        container["ports"]![0]!["containerPort"]!.GetValue<int>().Should().Be(8080);
+        await h.Server.Objects.WaitForAsync("deployments", h.Ns, "web", d => d["status"]?["readyReplicas"]?.GetValue<int>() == 1, SandboxHarness.Timeout());
+    }
 }
