@@ -153,4 +153,17 @@ public sealed class KubectlTests
         container["ports"]![0]!["containerPort"]!.GetValue<int>().Should().Be(8080);
         await h.Server.Objects.WaitForAsync("deployments", h.Ns, "web", d => d["status"]?["readyReplicas"]?.GetValue<int>() == 1, SandboxHarness.Timeout());
     }
+
+    [Fact]
+    public async Task Kubectl_scales_a_deployment_through_its_scale_subresource()
+    {
+        await using var h = await SandboxHarness.StartAsync();
+        (await h.PostAsync(h.Deployments, SandboxHarness.Deployment("web", "sim/stuck"))).Code.Should().Be(201);
+        var scale = await KubectlAsync(h, "scale", "deployment", "web", "--replicas=3");
+        scale.Code.Should().Be(0, scale.Err);
+        scale.Out.Should().Contain("deployment.apps/web scaled");
+        await h.Server.Objects.WaitForAsync("deployments", h.Ns, "web", d => d["status"]?["readyReplicas"]?.GetValue<int>() == 3, SandboxHarness.Timeout());
+        var get = await KubectlAsync(h, "get", "deployment", "web");
+        get.Out.Should().Contain("3/3");
+    }
 }

@@ -12,6 +12,7 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
     private readonly WatchHandler _watch = new(runtime);
     private readonly PodLogEndpoint _logs = new(runtime);
     private readonly ServiceProxy _proxy = new(runtime);
+    private readonly ScaleSubresource _scale = new(runtime.Api);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -101,6 +102,12 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
             return;
         }
 
+        if (api.Subresource == "scale" && kind == ResourceCatalog.Deployments && api.Name is not null)
+        {
+            await ScaleAsync(context, api, kind, ct);
+            return;
+        }
+
         if (api.Subresource is not null && (!kind.Subresources.Contains(api.Subresource) || api.Subresource is "scale" or "log" or "proxy"))
         {
             throw new ApiException(404, "NotFound", "the server could not find the requested resource", new JsonObject());
@@ -142,6 +149,19 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
             default:
                 throw new ApiException(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource");
         }
+    }
+
+    private async Task ScaleAsync(HttpContext context, ApiPath api, ResourceKind kind, CancellationToken ct)
+    {
+        var request = context.Request;
+        var scale = request.Method switch
+        {
+            "GET" => _scale.Get(kind, api.Namespace, api.Name!),
+            "PUT" => _scale.Replace(kind, api.Namespace, api.Name!, await RequestBodies.ReadAsync(request, ct) as JsonObject ?? throw ApiException.BadRequest("Object 'Kind' is missing in 'null'")),
+            "PATCH" => _scale.Patch(kind, api.Namespace, api.Name!, request.ContentType ?? "", await RequestBodies.ReadAsync(request, ct)),
+            _ => throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource"),
+        };
+        await StatusWriter.WriteJsonAsync(context.Response, 200, scale, ct);
     }
 
     private async Task CollectionAsync(HttpContext context, ApiPath api, ResourceKind kind, bool dryRun, CancellationToken ct)

@@ -12,7 +12,7 @@ public static class OpenApiPaths
 {
     private static readonly string[] PatchTypes = ["application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json"];
 
-    public static JsonObject For(IEnumerable<ResourceKind> kinds)
+    public static JsonObject For(IReadOnlyList<ResourceKind> kinds)
     {
         var paths = new JsonObject();
         foreach (var kind in kinds)
@@ -58,6 +58,9 @@ public static class OpenApiPaths
                         paths[$"{item}/proxy"] = ProxyPath(kind, $"{id}{ns}{kind.Kind}Proxy", ItemParameters(kind));
                         paths[$"{item}/proxy/{{path}}"] = ProxyPath(kind, $"{id}{ns}{kind.Kind}ProxyWithPath", Concat(ItemParameters(kind), [PathParameter("path", "path to the resource")]));
                         break;
+                    case "scale":
+                        paths[$"{item}/scale"] = ScalePath(kind, $"{id}{ns}{kind.Kind}Scale", ItemParameters(kind));
+                        break;
                     default:
                         break;
                 }
@@ -65,6 +68,41 @@ public static class OpenApiPaths
         }
 
         return paths;
+    }
+
+    /// <summary>get/put/patch of the <c>autoscaling/v1</c> Scale of a kind.</summary>
+    private static JsonObject ScalePath(ResourceKind kind, string id, JsonArray parameters)
+    {
+        var scale = new ResourceKind("autoscaling", "v1", "scale", "scale", "Scale", kind.Namespaced, [], []);
+        var ok = new JsonObject
+        {
+            ["200"] = new JsonObject
+            {
+                ["description"] = "OK",
+                ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = OpenApiSchemas.Ref(typeof(k8s.Models.V1Scale)) } },
+            },
+            ["401"] = new JsonObject { ["description"] = "Unauthorized" },
+        };
+        var body = new JsonObject
+        {
+            ["content"] = new JsonObject { ["*/*"] = new JsonObject { ["schema"] = OpenApiSchemas.Ref(typeof(k8s.Models.V1Scale)) } },
+            ["required"] = true,
+        };
+        var patchBody = PatchBody();
+        patchBody["content"]!.AsObject().Remove("application/apply-patch+yaml");
+        return new JsonObject
+        {
+            ["get"] = WithGvk(Operation(kind, "get", $"read{id}", $"read scale of the specified {kind.Kind}", [], null, ok.DeepClone().AsObject()), scale),
+            ["put"] = WithGvk(Operation(kind, "put", $"replace{id}", $"replace scale of the specified {kind.Kind}", [], body, ok.DeepClone().AsObject()), scale),
+            ["patch"] = WithGvk(Operation(kind, "patch", $"patch{id}", $"partially update scale of the specified {kind.Kind}", [], patchBody, ok), scale),
+            ["parameters"] = parameters,
+        };
+    }
+
+    private static JsonObject WithGvk(JsonObject operation, ResourceKind gvk)
+    {
+        operation["x-kubernetes-group-version-kind"] = new JsonObject { ["group"] = gvk.Group, ["kind"] = gvk.Kind, ["version"] = gvk.Version };
+        return operation;
     }
 
     private static JsonObject ItemPath(ResourceKind kind, string id, string what, JsonArray parameters, bool withDelete = true)

@@ -27,8 +27,8 @@ public static partial class OpenApiSchemas
     [GeneratedRegex("^(?<group>[A-Z][a-z]+)?(?<version>[Vv][0-9]+(?:alpha[0-9]+|beta[0-9]+)?)(?<name>[A-Z].*)$")]
     private static partial Regex ModelName();
 
-    /// <summary>The schemas for <paramref name="kinds"/>, their lists, DeleteOptions, Status and Patch.</summary>
-    public static JsonObject For(IEnumerable<ResourceKind> kinds)
+    /// <summary>The schemas for <paramref name="kinds"/>, their lists (and Scale), DeleteOptions, Status and Patch.</summary>
+    public static JsonObject For(IReadOnlyList<ResourceKind> kinds)
     {
         var schemas = new SortedDictionary<string, JsonNode>(StringComparer.Ordinal)
         {
@@ -44,6 +44,11 @@ public static partial class OpenApiSchemas
             var listType = type.Assembly.GetType(type.FullName + "List") ?? throw new InvalidOperationException($"no list model for {type.Name}");
             Add(schemas, type, kind);
             Add(schemas, listType, kind with { Kind = kind.ListKind });
+        }
+
+        if (kinds.Any(k => k.Subresources.Contains("scale")))
+        {
+            Add(schemas, typeof(V1Scale), new ResourceKind("autoscaling", "v1", "scale", "scale", "Scale", true, [], []));
         }
 
         Add(schemas, typeof(V1DeleteOptions), null);
@@ -74,6 +79,7 @@ public static partial class OpenApiSchemas
         var group = match.Groups["group"].Success ? match.Groups["group"].Value.ToLowerInvariant()
             : name.StartsWith("Deployment", StringComparison.Ordinal) || name == "RollingUpdateDeployment" ? "apps"
             : name.StartsWith("NetworkPolicy", StringComparison.Ordinal) || name == "IPBlock" ? "networking"
+            : name.StartsWith("Scale", StringComparison.Ordinal) ? "autoscaling"
             : "core";
         return $"io.k8s.api.{group}.{version}.{name}";
     }
