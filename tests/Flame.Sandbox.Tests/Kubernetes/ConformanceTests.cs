@@ -211,4 +211,31 @@ public sealed class ConformanceTests
         using var mismatch = await h.Http.PostAsync(h.ConfigMaps, wrongUrl);
         ((int)mismatch.StatusCode).Should().Be(400);
     }
+
+    [Fact]
+    public async Task A_deployment_serves_its_scale_subresource()
+    {
+        await using var h = await SandboxHarness.StartAsync(Options);
+        await h.PostAsync(h.Deployments, SandboxHarness.Deployment("d1", "sim/stuck"));
+        var (code, scale) = await h.GetAsync($"{h.Deployments}/d1/scale");
+        code.Should().Be(200);
+        scale.S("apiVersion").Should().Be("autoscaling/v1");
+        scale.S("kind").Should().Be("Scale");
+        scale.S("spec", "replicas").Should().Be("1");
+        scale.S("status", "selector").Should().Be("app=d1,component=flame-analysis");
+
+        using var client = OfficialClient.For(h);
+        var patched = await client.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":2}}""", V1Patch.PatchType.MergePatch), "d1", h.Ns);
+        patched.Spec.Replicas.Should().Be(2);
+        await DeletionTests.WaitUntilAsync(() => h.Server.Objects.List("pods", h.Ns, "app=d1").Count == 2);
+
+        var read = await client.AppsV1.ReadNamespacedDeploymentScaleAsync("d1", h.Ns);
+        read.Spec.Replicas = 0;
+        (await client.AppsV1.ReplaceNamespacedDeploymentScaleAsync(read, "d1", h.Ns)).Spec.Replicas.Should().Be(0);
+        h.Server.Objects.Get("deployments", h.Ns, "d1")!["spec"]!["replicas"]!.GetValue<int>().Should().Be(0);
+
+        var (invalid, status) = await h.SendAsync(HttpMethod.Patch, $"{h.Deployments}/d1/scale", JsonNode.Parse("""{"spec":{"replicas":-1}}"""), "application/merge-patch+json");
+        invalid.Should().Be(422);
+        status.S("message").Should().Be("Scale.autoscaling \"d1\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0");
+    }
 }

@@ -246,7 +246,8 @@ public sealed class ApiCore(ObjectStore store, SimClock clock, Random random, De
     }
 
     /// <summary>PATCH; returns 201 when an apply patch created the object.</summary>
-    public (int Code, JsonObject Object) Patch(ResourceKind kind, string? ns, string name, string contentType, JsonNode? patch, string? subresource, string? fieldManager, bool dryRun)
+    /// <param name="checkPatched">Sees (and may prune or refuse) the object a non-apply patch produced, before it is stored.</param>
+    public (int Code, JsonObject Object) Patch(ResourceKind kind, string? ns, string name, string contentType, JsonNode? patch, string? subresource, string? fieldManager, bool dryRun, Action<JsonObject>? checkPatched = null)
     {
         var mediaType = contentType.Split(';')[0].Trim().ToLowerInvariant();
         if (mediaType == "application/apply-patch+yaml")
@@ -285,6 +286,11 @@ public sealed class ApiCore(ObjectStore store, SimClock clock, Random random, De
         {
             var next = change(current);
             TypeMeta.Resolve(kind, next);
+            if (mediaType != "application/apply-patch+yaml")
+            {
+                checkPatched?.Invoke(next);
+            }
+
             return next;
         }, subresource, dryRun));
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
+using Flame.Sandbox.Kubernetes.OpenApi;
 using Flame.Sandbox.Support;
 
 namespace Flame.Sandbox.Kubernetes;
@@ -11,6 +12,7 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
     private readonly WatchHandler _watch = new(runtime);
     private readonly PodLogEndpoint _logs = new(runtime);
     private readonly ServiceProxy _proxy = new(runtime);
+    private readonly ScaleSubresource _scale = new(runtime.Api);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -60,6 +62,14 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
                 break;
         }
 
+        if (path == "/openapi/v3" || path.StartsWith("/openapi/v3/", StringComparison.Ordinal))
+        {
+            var document = OpenApiDocuments.Find(path["/openapi/v3".Length..]) ?? throw new ApiException(404, "NotFound", "the server could not find the requested resource", new JsonObject());
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(document, ct);
+            return;
+        }
+
         var api = ApiPath.Parse(path);
         if (api is null)
         {
@@ -92,6 +102,12 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
             return;
         }
 
+        if (api.Subresource == "scale" && kind == ResourceCatalog.Deployments && api.Name is not null)
+        {
+            await ScaleAsync(context, api, kind, ct);
+            return;
+        }
+
         if (api.Subresource is not null && (!kind.Subresources.Contains(api.Subresource) || api.Subresource is "scale" or "log" or "proxy"))
         {
             throw new ApiException(404, "NotFound", "the server could not find the requested resource", new JsonObject());
@@ -113,11 +129,17 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
                 break;
             case "PUT":
                 var body = await RequestBodies.ReadObjectAsync(request, kind, ct);
+                TypeMeta.Resolve(kind, body);
+                FieldValidation.Of(context, "UpdateOptions").CheckBody(kind, body);
                 await WriteObjectAsync(context, 200, kind, runtime.Api.Replace(kind, api.Namespace, api.Name, body, api.Subresource, dryRun), ct);
                 break;
             case "PATCH":
                 var patch = await RequestBodies.ReadAsync(request, ct);
-                var (code, patched) = runtime.Api.Patch(kind, api.Namespace, api.Name, request.ContentType ?? "", patch, api.Subresource, query["fieldManager"], dryRun);
+                var validation = FieldValidation.Of(context, "PatchOptions");
+                var strategic = request.ContentType?.StartsWith("application/strategic-merge-patch+json", StringComparison.OrdinalIgnoreCase) == true;
+                var (code, patched) = runtime.Api.Patch(
+                    kind, api.Namespace, api.Name, request.ContentType ?? "", patch, api.Subresource, query["fieldManager"], dryRun,
+                    next => validation.CheckPatched(kind, next, () => strategic ? FieldValidation.GoValue(patch) : next.ToJsonString()));
                 await WriteObjectAsync(context, code, kind, patched, ct);
                 break;
             case "DELETE":
@@ -127,6 +149,19 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
             default:
                 throw new ApiException(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource");
         }
+    }
+
+    private async Task ScaleAsync(HttpContext context, ApiPath api, ResourceKind kind, CancellationToken ct)
+    {
+        var request = context.Request;
+        var scale = request.Method switch
+        {
+            "GET" => _scale.Get(kind, api.Namespace, api.Name!),
+            "PUT" => _scale.Replace(kind, api.Namespace, api.Name!, await RequestBodies.ReadAsync(request, ct) as JsonObject ?? throw ApiException.BadRequest("Object 'Kind' is missing in 'null'")),
+            "PATCH" => _scale.Patch(kind, api.Namespace, api.Name!, request.ContentType ?? "", await RequestBodies.ReadAsync(request, ct)),
+            _ => throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource"),
+        };
+        await StatusWriter.WriteJsonAsync(context.Response, 200, scale, ct);
     }
 
     private async Task CollectionAsync(HttpContext context, ApiPath api, ResourceKind kind, bool dryRun, CancellationToken ct)
@@ -147,6 +182,8 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
                 return;
             case "POST":
                 var body = await RequestBodies.ReadObjectAsync(request, kind, ct);
+                TypeMeta.Resolve(kind, body);
+                FieldValidation.Of(context, "CreateOptions").CheckBody(kind, body);
                 await WriteObjectAsync(context, 201, kind, runtime.Api.Create(kind, api.Namespace, body, dryRun), ct);
                 return;
             case "DELETE":

@@ -22,6 +22,9 @@ public static class Patches
         ["finalizers"] = "",
     };
 
+    /// <summary>The merge key of a list field strategic merge patch merges ("" for a set of scalars), or null if it replaces the list.</summary>
+    public static string? MergeKeyOf(string field) => MergeKeys.TryGetValue(field, out var key) ? key : null;
+
     public static JsonNode? MergePatch(JsonNode? target, JsonNode? patch)
     {
         if (patch is not JsonObject patchObj)

@@ -74,7 +74,7 @@ public static class ProtobufBodies
             var spec = message.Field(field.Number);
             if (spec is null)
             {
-                if (field.IsEmpty)
+                if (IsZero(field))
                 {
                     continue;
                 }
@@ -96,11 +96,20 @@ public static class ProtobufBodies
             case ProtobufFieldType.Text when !field.IsEmpty:
                 obj[spec.Name] = Text(field);
                 break;
-            case ProtobufFieldType.Number when !field.IsEmpty:
-                obj[spec.Name] = (long)field.Varint;
+            case ProtobufFieldType.Number when spec.Optional || !field.IsEmpty:
+                // Two's complement for negative numbers; int32 fields stay ints, as JSON parsing leaves them.
+                var number = (long)field.Varint;
+                obj[spec.Name] = number is >= int.MinValue and <= int.MaxValue ? JsonValue.Create((int)number) : JsonValue.Create(number);
                 break;
-            case ProtobufFieldType.Flag:
+            case ProtobufFieldType.Flag when spec.Optional || !field.IsEmpty:
                 obj[spec.Name] = field.Varint != 0;
+                break;
+            case ProtobufFieldType.IntOrString when IntOrString(field.Bytes, spec.Optional) is { } intOrString:
+                obj[spec.Name] = intOrString;
+                break;
+            case ProtobufFieldType.QuantityMap:
+                var (name, quantity) = MapEntry(field.Bytes, binary: false, quantity: true);
+                obj.Obj(spec.Name)[name] = quantity;
                 break;
             case ProtobufFieldType.Timestamp when Time(field.Bytes) is { } time:
                 obj[spec.Name] = time;
@@ -115,7 +124,7 @@ public static class ProtobufBodies
                 obj.Arr(spec.Name).Add(Text(field));
                 break;
             case ProtobufFieldType.StringMap or ProtobufFieldType.BytesMap:
-                var (key, value) = MapEntry(field.Bytes, spec.Type == ProtobufFieldType.BytesMap);
+                var (key, value) = MapEntry(field.Bytes, binary: spec.Type == ProtobufFieldType.BytesMap);
                 obj.Obj(spec.Name)[key] = value;
                 break;
             default:
@@ -123,8 +132,11 @@ public static class ProtobufBodies
         }
     }
 
-    /// <summary>A map entry is a message with the key as field 1 and the value as field 2; bytes become base64 as in JSON.</summary>
-    private static (string Key, string Value) MapEntry(ReadOnlyMemory<byte> bytes, bool binary)
+    /// <summary>
+    /// A map entry is a message with the key as field 1 and the value as field 2; bytes become base64 as in JSON,
+    /// a <c>resource.Quantity</c> (a message whose field 1 is the string form) its string.
+    /// </summary>
+    private static (string Key, string Value) MapEntry(ReadOnlyMemory<byte> bytes, bool binary, bool quantity = false)
     {
         var reader = new ProtobufReader(bytes);
         var key = "";
@@ -138,11 +150,91 @@ public static class ProtobufBodies
             }
             else if (field.Number == 2)
             {
-                value = binary ? Convert.ToBase64String(field.Bytes.Span) : Text(field);
+                value = binary ? Convert.ToBase64String(field.Bytes.Span) : quantity ? QuantityText(field.Bytes) : Text(field);
             }
         }
 
         return (key, value);
+    }
+
+    private static string QuantityText(ReadOnlyMemory<byte> bytes)
+    {
+        var reader = new ProtobufReader(bytes);
+        var text = "";
+        while (!reader.AtEnd)
+        {
+            var field = reader.Next();
+            if (field.Number == 1)
+            {
+                text = Text(field);
+            }
+        }
+
+        return text;
+    }
+
+    /// <summary>An <c>intstr.IntOrString</c> (type, intVal, strVal) as a JSON number or string; a plain field's zero int as null.</summary>
+    private static JsonValue? IntOrString(ReadOnlyMemory<byte> bytes, bool optional)
+    {
+        var reader = new ProtobufReader(bytes);
+        ulong type = 0;
+        long intVal = 0;
+        var strVal = "";
+        while (!reader.AtEnd)
+        {
+            var field = reader.Next();
+            switch (field.Number)
+            {
+                case 1:
+                    type = field.Varint;
+                    break;
+                case 2:
+                    intVal = (int)field.Varint;
+                    break;
+                case 3:
+                    strVal = Text(field);
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        return type == 1 ? JsonValue.Create(strVal) : intVal != 0 || optional ? JsonValue.Create((int)intVal) : null;
+    }
+
+    /// <summary>
+    /// Whether a length-delimited field the sandbox does not decode holds nothing: gogo-protobuf writes every plain
+    /// nested struct, so an unset status or security context arrives as a message of zero values.
+    /// </summary>
+    private static bool IsZero(ProtobufField field)
+    {
+        if (field.IsEmpty)
+        {
+            return true;
+        }
+
+        if (field.WireType != 2)
+        {
+            return false;
+        }
+
+        try
+        {
+            var reader = new ProtobufReader(field.Bytes);
+            while (!reader.AtEnd)
+            {
+                if (!IsZero(reader.Next()))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        catch (ApiException)
+        {
+            return false;
+        }
     }
 
     /// <summary>A <c>meta/v1.Time</c> (seconds, nanos) as RFC 3339; the zero time (JSON null) as null.</summary>
