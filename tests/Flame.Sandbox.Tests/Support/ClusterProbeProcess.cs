@@ -104,13 +104,13 @@ public sealed class ClusterProbeProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The first line (from <paramref name="from"/> on) that matches; fails with the probe's output if none comes in time.</summary>
-    public async Task<ProbeLine> WaitForLineAsync(Func<ProbeLine, bool> match, TimeSpan timeout, int from = 0)
+    /// <summary>The first line that matches; fails with the probe's output if none comes in time.</summary>
+    public async Task<ProbeLine> WaitForLineAsync(Func<ProbeLine, bool> match, TimeSpan timeout)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
         while (true)
         {
-            if (Lines().Skip(from).FirstOrDefault(match) is { } line)
+            if (Lines().FirstOrDefault(match) is { } line)
             {
                 return line;
             }
@@ -133,10 +133,12 @@ public sealed class ClusterProbeProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Everything the probe printed, for failure messages.</summary>
+    /// <summary>What the probe printed (its first and latest lines) and its standard error, for failure messages.</summary>
     public string Output()
     {
-        var stdout = string.Join('\n', Lines().Select(l => $"{l.At:HH:mm:ss.fff} {l.Text}"));
+        var lines = Lines();
+        var shown = lines.Count <= 40 ? lines : [.. lines.Take(5), new ProbeLine(default, $"… {lines.Count - 35} lines …"), .. lines.TakeLast(30)];
+        var stdout = string.Join('\n', shown.Select(l => $"{l.At:HH:mm:ss.fff} {l.Text}"));
         lock (_stderr)
         {
             return $"stdout:\n{stdout}\nstderr:\n{_stderr}";
