@@ -137,8 +137,8 @@ public sealed class ClusterProbeProcess : IAsyncDisposable
     public string Output()
     {
         var lines = Lines();
-        var shown = lines.Count <= 40 ? lines : [.. lines.Take(5), new ProbeLine(default, $"… {lines.Count - 35} lines …"), .. lines.TakeLast(30)];
-        var stdout = string.Join('\n', shown.Select(l => $"{l.At:HH:mm:ss.fff} {l.Text}"));
+        var shown = lines.Select(l => $"{l.At:HH:mm:ss.fff} {l.Text}").ToList();
+        var stdout = string.Join('\n', shown.Count <= 40 ? shown : [.. shown.Take(5), $"… {shown.Count - 35} more lines …", .. shown.TakeLast(30)]);
         lock (_stderr)
         {
             return $"stdout:\n{stdout}\nstderr:\n{_stderr}";

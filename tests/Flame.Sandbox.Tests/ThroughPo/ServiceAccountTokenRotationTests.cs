@@ -82,7 +82,7 @@ public sealed class ServiceAccountTokenRotationTests(ITestOutputHelper output)
         {
             if (probe.HasExited || DateTimeOffset.UtcNow > deadline)
             {
-                throw new TimeoutException($"no {what} within {timeout}.\n{probe.Output()}");
+                throw new TimeoutException($"waited {timeout} for {what} in vain.\n{probe.Output()}");
             }
 
             await Task.Delay(100);
