@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 
+using Flame.Po.Integrations.Http;
+
 using Microsoft.Extensions.Logging;
 
 using Polly;
@@ -52,7 +54,7 @@ public sealed class KubernetesResilienceHandler : DelegatingHandler
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context.Properties.GetValue(RequestKey, null!))),
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+                DelayGenerator = args => ValueTask.FromResult(HttpRetryRules.RetryAfter(args.Outcome.Result, options.MaxRetryAfter, options.TimeProvider)),
                 OnRetry = args =>
                 {
                     _logger.LogWarning(
@@ -129,29 +131,14 @@ public sealed class KubernetesResilienceHandler : DelegatingHandler
             return false;
         }
 
-        var idempotent = IsIdempotent(request);
-        if (outcome.Result is { } response)
-        {
-            var code = (int)response.StatusCode;
-            return code == 429 || (idempotent && code is 500 or 502 or 503 or 504);
-        }
-
-        return idempotent && outcome.Exception is HttpRequestException or TimeoutRejectedException or IOException;
+        return HttpRetryRules.ShouldRetry(outcome, IsIdempotent(request));
     }
 
     private static bool IsServerFailure(Outcome<HttpResponseMessage> outcome, HttpRequestMessage request) =>
         outcome.Result is { } response
-            ? !IsSet(request, ProxiedAnswer) && (int)response.StatusCode is 500 or 502 or 503 or 504
-            : outcome.Exception is HttpRequestException or TimeoutRejectedException or IOException;
+            ? !IsSet(request, ProxiedAnswer) && (int)response.StatusCode >= 500
+            : HttpRetryRules.IsConnectionFailure(outcome.Exception);
 
     private static bool IsSet(HttpRequestMessage request, HttpRequestOptionsKey<bool> key) =>
         request.Options.TryGetValue(key, out var value) && value;
-
-    /// <summary>The server's Retry-After (seconds or date) when present, else null for the jittered backoff.</summary>
-    private TimeSpan? RetryAfter(HttpResponseMessage? response)
-    {
-        var header = response?.Headers.RetryAfter;
-        TimeSpan? delay = header?.Delta ?? (header?.Date is { } date ? date - _options.TimeProvider.GetUtcNow() : null);
-        return delay is null ? null : TimeSpan.FromTicks(Math.Clamp(delay.Value.Ticks, 0, _options.MaxRetryAfter.Ticks));
-    }
 }

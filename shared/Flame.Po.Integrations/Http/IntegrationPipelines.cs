@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
-using Polly.Timeout;
 
 namespace Flame.Po.Integrations.Http;
 
@@ -28,8 +27,8 @@ internal static class IntegrationPipelines
                 Delay = options.RetryBaseDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context.Properties.GetValue(Idempotent, false))),
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result, options.MaxRetryAfter, time)),
+                ShouldHandle = args => ValueTask.FromResult(HttpRetryRules.ShouldRetry(args.Outcome, args.Context.Properties.GetValue(Idempotent, false))),
+                DelayGenerator = args => ValueTask.FromResult(HttpRetryRules.RetryAfter(args.Outcome.Result, options.MaxRetryAfter, time)),
                 OnRetry = args =>
                 {
                     logger.LogWarning(
@@ -71,26 +70,5 @@ internal static class IntegrationPipelines
     public static bool IsTransient(HttpStatusCode code) => (int)code is 429 or >= 500;
 
     private static bool IsTransient(Outcome<HttpResponseMessage> outcome) =>
-        outcome.Result is { } response ? IsTransient(response.StatusCode) : IsConnectionFailure(outcome.Exception);
-
-    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, bool idempotent)
-    {
-        if (outcome.Result is { } response)
-        {
-            var code = (int)response.StatusCode;
-            return code == 429 || (idempotent && code >= 500);
-        }
-
-        return idempotent && IsConnectionFailure(outcome.Exception);
-    }
-
-    private static bool IsConnectionFailure(Exception? exception) => exception is HttpRequestException or TimeoutRejectedException or IOException;
-
-    /// <summary>The server's Retry-After (seconds or date), capped; null selects the jittered backoff.</summary>
-    private static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeSpan max, TimeProvider time)
-    {
-        var header = response?.Headers.RetryAfter;
-        TimeSpan? delay = header?.Delta ?? (header?.Date is { } date ? date - time.GetUtcNow() : null);
-        return delay is null ? null : TimeSpan.FromTicks(Math.Clamp(delay.Value.Ticks, 0, max.Ticks));
-    }
+        outcome.Result is { } response ? IsTransient(response.StatusCode) : HttpRetryRules.IsConnectionFailure(outcome.Exception);
 }
