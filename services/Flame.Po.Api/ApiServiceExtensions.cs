@@ -1,12 +1,11 @@
 using Flame.Po.Api.Auth;
+using Flame.Po.Api.Clients;
 using Flame.Po.Api.Endpoints;
 using Flame.Po.Api.Errors;
-using Flame.Po.Api.Lifecycle;
-using Flame.Po.Api.Logging;
 using Flame.Po.Api.OpenApi;
 using Flame.Po.Api.Settings;
 using Flame.Po.Core;
-using Flame.Po.Dapr;
+using Flame.Po.Dapr.Invocation;
 using Flame.Po.Integrations.Keycloak;
 using Flame.Po.ServiceDefaults.Settings;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -27,7 +26,6 @@ public static class ApiServiceExtensions
     public static IHostApplicationBuilder AddApiService(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddHostedApp(AppIds.Api);
         services.AddSettings<KeycloakSettings>(builder.Configuration);
         services.AddSettings<ApiSettings>(builder.Configuration);
         services.AddSettings<EventStreamSettings>(builder.Configuration);
@@ -36,8 +34,8 @@ public static class ApiServiceExtensions
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddApiPolicies();
         services.AddExceptionHandler<ApiExceptionHandler>();
-        services.AddScoped<LifecycleGateway>();
-        services.AddScoped<LoggingGateway>();
+        services.AddServiceClient<LifecycleClient>(AppIds.Lifecycle);
+        services.AddServiceClient<LoggingClient>(AppIds.Logging);
         services.AddAnalysisEventStream();
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<ApiSettings>>((o, settings) =>

@@ -1,5 +1,6 @@
 using Flame.Po.Api;
 using Flame.Po.Dapr;
+using Flame.Po.Dapr.Invocation;
 using Flame.Po.Dapr.Sidecar;
 using Flame.Po.Lifecycle;
 using Flame.Po.Logging;
@@ -47,23 +48,33 @@ public static class FlameHost
     /// <summary>
     /// Composes the services of <paramref name="target"/>; validates every setting before returning, so a
     /// misconfigured host fails here with <see cref="ConfigurationException"/> and never half-starts.
-    /// <paramref name="configure"/> runs before anything reads configuration (tests add their settings there).
+    /// <paramref name="configure"/> runs before anything reads configuration (tests add their settings there);
+    /// <paramref name="map"/> after the host mapped its routes (tests add subscriptions there).
     /// </summary>
-    public static WebApplication Build(HostTarget target, string[] args, Action<WebApplicationBuilder>? configure = null)
+    public static WebApplication Build(HostTarget target, string[] args, Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddDotEnvFile(Path.Combine(Directory.GetCurrentDirectory(), ".env"));
         configure?.Invoke(builder);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-        {
-            var port = builder.Configuration.GetValue("PO_PORT", target.DefaultPort());
-            builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
-        }
+        var urls = builder.Configuration["urls"] is { Length: > 0 } configured
+            ? configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [$"http://0.0.0.0:{builder.Configuration.GetValue("PO_PORT", target.DefaultPort())}"];
 
         builder.AddServiceDefaults();
         builder.Services.Configure<BuildingBlockSettings>(s => s.AppId = builder.Configuration["APP_ID"] ?? AppIdOf(target));
         builder.Services.AddSettings<DaprSettings>(builder.Configuration);
-        var dapr = builder.AddBuildingBlocks(HealthEndpoints.ReadyTag);
+        var channel = builder.AddBuildingBlocks(HealthEndpoints.ReadyTag);
+        if (channel.ListenUrl is { } local)
+        {
+            // The local app channel (--target all): internal routes and event deliveries, on a private Unix socket.
+            urls = [.. urls, local];
+        }
+        else if (channel.Token is null && !urls.All(AppChannelUrls.IsLoopback))
+        {
+            throw new ConfigurationException(["APP_API_TOKEN is required when a Dapr app listens beyond loopback: without it, anybody who reaches the app's port could call its internal routes. Set the same value as the sidecar's APP_API_TOKEN (dapr.io/app-token-secret)."]);
+        }
+
+        builder.WebHost.UseUrls(urls);
         if (target is HostTarget.All or HostTarget.Api)
         {
             builder.AddApiService();
@@ -88,6 +99,11 @@ public static class FlameHost
         {
             app.UseApiService();
         }
+        else
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
 
         app.MapServiceDefaults();
         app.MapBuildingBlockEndpoints();
@@ -106,7 +122,8 @@ public static class FlameHost
             app.MapLoggingService();
         }
 
-        app.Logger.LogInformation("Flame PO starting with target {target} and {building_blocks} building blocks", target.Name(), dapr ? "Dapr" : "embedded");
+        map?.Invoke(app);
+        app.Logger.LogInformation("Flame PO starting with target {target} and {building_blocks} building blocks", target.Name(), channel.IsLocal ? "embedded" : "Dapr");
         return app;
     }
 

@@ -1,7 +1,9 @@
 using Flame.Po.Core;
 using Flame.Po.Dapr;
+using Flame.Po.Dapr.PubSub;
 using Flame.Po.Integrations;
 using Flame.Po.Lifecycle.Analyses;
+using Flame.Po.Lifecycle.Apis;
 using Flame.Po.Lifecycle.Archive;
 using Flame.Po.Lifecycle.Cluster;
 using Flame.Po.Lifecycle.Commands;
@@ -25,7 +27,6 @@ public static class LifecycleServiceExtensions
     public static IHostApplicationBuilder AddLifecycleService(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddHostedApp(AppIds.Lifecycle);
         builder.AddFlameIntegrations();
         services.AddSettings<StatusLoopSettings>(builder.Configuration);
         services.AddSettings<WorkloadSettings>(builder.Configuration);
@@ -51,8 +52,7 @@ public static class LifecycleServiceExtensions
         services.AddSingleton<CleanupCommands>();
         services.AddSingleton<ReconcileRequests>();
         services.AddHostedService<ReconcileRequestWorker>();
-        LifecycleInvocations.Register(services);
-        services.AddEventSubscription<AnalysisReportsSubscriber>(Topics.PubSubName, Topics.AnalysisReports, AnalysisReportsSubscriber.Route);
+        services.AddScoped<AnalysisReportsSubscriber>();
 
         services.AddSingleton<StatusLoopHeartbeat>();
         services.AddPeriodicJob<StatusLoopJob>(StatusLoopJob.BindingName, sp => sp.GetRequiredService<IOptions<StatusLoopSettings>>().Value.Interval);
@@ -62,5 +62,11 @@ public static class LifecycleServiceExtensions
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapLifecycleService(this IEndpointRouteBuilder endpoints) => endpoints;
+    /// <summary>The lifecycle's internal routes and its subscription to <c>analysis-reports</c>.</summary>
+    public static IEndpointRouteBuilder MapLifecycleService(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapLifecycleApi();
+        endpoints.MapSubscription<AnalysisReportsSubscriber>(Topics.PubSubName, Topics.AnalysisReports, AnalysisReportsSubscriber.Route);
+        return endpoints;
+    }
 }

@@ -1,6 +1,7 @@
 using Flame.Po.Core;
-using Flame.Po.Dapr;
+using Flame.Po.Dapr.PubSub;
 using Flame.Po.Integrations;
+using Flame.Po.Logging.Apis;
 using Flame.Po.Logging.Events;
 using Flame.Po.Logging.Hub;
 using Flame.Po.Logging.Ingestion;
@@ -19,7 +20,6 @@ public static class LoggingServiceExtensions
     public static IHostApplicationBuilder AddLoggingService(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddHostedApp(AppIds.Logging);
         builder.AddFlameIntegrations();
         services.AddSettings<LoggingSettings>(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
@@ -31,10 +31,15 @@ public static class LoggingServiceExtensions
         services.AddHostedService(sp => sp.GetRequiredService<HubDelivery>());
         services.AddSingleton<LogIngestor>();
         services.AddHostedService<LogBatchWriter>();
-        services.AddEventSubscription<AnalysisEventsSubscriber>(Topics.PubSubName, Topics.AnalysisEvents, AnalysisEventsSubscriber.Route);
-        LoggingInvocations.Register(services);
+        services.AddScoped<AnalysisEventsSubscriber>();
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapLoggingService(this IEndpointRouteBuilder endpoints) => endpoints;
+    /// <summary>The logging service's internal route and its subscription to <c>analysis-events</c>.</summary>
+    public static IEndpointRouteBuilder MapLoggingService(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapLoggingApi();
+        endpoints.MapSubscription<AnalysisEventsSubscriber>(Topics.PubSubName, Topics.AnalysisEvents, AnalysisEventsSubscriber.Route);
+        return endpoints;
+    }
 }

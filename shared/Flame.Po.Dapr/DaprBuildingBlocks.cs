@@ -1,7 +1,11 @@
+using Dapr.Client;
+using Flame.Po.Dapr.Embedded;
 using Flame.Po.Dapr.Invocation;
 using Flame.Po.Dapr.PubSub;
 using Flame.Po.Dapr.Sidecar;
 using Flame.Po.Dapr.State;
+using Flame.Po.Dapr.Triggers;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,48 +16,68 @@ using Microsoft.Extensions.Options;
 
 namespace Flame.Po.Dapr;
 
-/// <summary>Chooses the implementation of every port once, at start-up: embedded, or the Dapr sidecar.</summary>
+/// <summary>
+/// Chooses the implementation of every port once, at start-up: the Dapr sidecar through the Dapr .NET SDK, or the
+/// embedded implementations of <c>--target all</c>. Business code sees the same ports either way, and the same
+/// routes serve invocations, subscriptions and bindings (see docs/architecture.md, "Building blocks").
+/// </summary>
 public static class DaprBuildingBlocks
 {
-    public const string SidecarClient = "dapr-sidecar";
-
     /// <summary>
-    /// Registers the Dapr adapters when <see cref="DaprSettings.UseDapr"/>, the embedded implementations
-    /// otherwise. Business code sees the same ports either way. Returns whether Dapr was chosen. The caller
-    /// binds and validates <see cref="DaprSettings"/> with the other settings.
+    /// Registers the Dapr adapters when <see cref="DaprSettings.UseDapr"/>, the embedded ones otherwise, and the
+    /// app channel that protects the routes the sidecar (or the embedded bus) calls. Returns the channel. The
+    /// caller binds and validates <see cref="DaprSettings"/> with the other settings.
     /// </summary>
-    public static bool AddBuildingBlocks(this IHostApplicationBuilder builder, string readyTag)
+    public static AppChannel AddBuildingBlocks(this IHostApplicationBuilder builder, string readyTag)
     {
         var settings = ReadSettings(builder.Configuration);
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<BuildingBlockSettings>();
+        services.AddOptions<EventBusSettings>();
         if (!settings.UseDapr)
         {
-            builder.Services.AddEmbeddedBuildingBlocks();
-            return false;
+            var local = AppChannel.Local();
+            services.AddHostedService<PeriodicTriggerService>();
+            services.AddAppChannel(local);
+            services.AddSingleton<IStateStore, PostgresStateStore>();
+            services.AddServiceClient<AppChannelClient>("localhost");
+            services.AddSingleton<OutboxEventBus>();
+            services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<OutboxEventBus>());
+            services.AddHostedService(sp => sp.GetRequiredService<OutboxEventBus>());
+            return local;
         }
 
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddOptions<BuildingBlockSettings>();
-        builder.Services.AddTransient<DaprSidecarHandler>();
-        builder.Services.AddHttpClient(SidecarClient, ConfigureSidecar).AddHttpMessageHandler<DaprSidecarHandler>();
-        builder.Services.AddHttpClient<IStateStore, DaprStateStore>(ConfigureSidecar).AddHttpMessageHandler<DaprSidecarHandler>();
-        builder.Services.AddHttpClient<IEventPublisher, DaprEventPublisher>(ConfigureSidecar).AddHttpMessageHandler<DaprSidecarHandler>();
-        builder.Services.AddHttpClient<IServiceInvoker, DaprServiceInvoker>(ConfigureSidecar).AddHttpMessageHandler<DaprSidecarHandler>();
-        builder.Services.AddHostedService<DaprSidecarWaiter>();
-        builder.Services.AddHealthChecks().AddCheck<DaprSidecarHealthCheck>("dapr_sidecar", HealthStatus.Unhealthy, [readyTag]);
-        return true;
+        var channel = AppChannel.Sidecar(settings.AppApiToken);
+        services.AddAppChannel(channel);
+        services.AddDaprClient((sp, client) =>
+        {
+            var dapr = sp.GetRequiredService<IOptions<DaprSettings>>().Value;
+            client.UseHttpEndpoint(dapr.SidecarUri.ToString()).UseGrpcEndpoint(dapr.SidecarGrpcUri.ToString());
+            if (dapr.ApiToken is { Length: > 0 } token)
+            {
+                client.UseDaprApiToken(token);
+            }
+        });
+        services.AddSingleton<IStateStore, DaprStateStore>();
+        services.AddSingleton<IEventPublisher, DaprEventPublisher>();
+        services.AddHostedService<DaprSidecarWaiter>();
+        services.AddHealthChecks().AddCheck<DaprSidecarHealthCheck>("dapr_sidecar", HealthStatus.Unhealthy, [readyTag]);
+        return channel;
     }
 
-    /// <summary>Maps the routes daprd calls on the app; nothing in embedded mode.</summary>
-    public static IEndpointRouteBuilder MapBuildingBlockEndpoints(this IEndpointRouteBuilder endpoints)
+    /// <summary>
+    /// The middleware and routes of the app channel: <c>UseCloudEvents</c> (unwraps delivered CloudEvents; see
+    /// <see cref="SubscriptionEndpoints.UseCloudEventDelivery"/>),
+    /// <c>GET /dapr/subscribe</c>, and <c>POST</c>/<c>OPTIONS</c> per periodic job (the Dapr cron binding, e.g.
+    /// <c>/status-loop</c>). Subscriptions themselves are mapped by each service next to its other routes.
+    /// </summary>
+    public static WebApplication MapBuildingBlockEndpoints(this WebApplication app)
     {
-        var settings = endpoints.ServiceProvider.GetRequiredService<IOptions<DaprSettings>>().Value;
-        return settings.UseDapr ? endpoints.MapDaprAppEndpoints() : endpoints;
-    }
-
-    private static void ConfigureSidecar(IServiceProvider services, HttpClient client)
-    {
-        client.BaseAddress = services.GetRequiredService<IOptions<DaprSettings>>().Value.SidecarUri;
-        client.Timeout = TimeSpan.FromSeconds(30);
+        app.UseCloudEventDelivery();
+        app.MapSubscriptions();
+        app.MapPeriodicJobs();
+        return app;
     }
 
     private static DaprSettings ReadSettings(IConfiguration configuration)

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using Flame.Po.Core.Contracts;
 
 namespace Flame.Po.Api.Contracts;
 
@@ -33,6 +34,20 @@ public sealed record CreateAnalysisRequest
 
     [JsonPropertyName("progress"), Range(0, 100)]
     public int Progress { get; init; }
+
+    /// <summary>What the lifecycle's create route receives.</summary>
+    public CreateAnalysisCommand ToCommand() => new()
+    {
+        AnalysisId = AnalysisId,
+        ProjectId = ProjectId,
+        RegistryUrl = RegistryUrl,
+        ImageUrl = ImageUrl,
+        RegistryUser = RegistryUser,
+        RegistryPassword = RegistryPassword,
+        KongToken = KongToken,
+        RestartCounter = RestartCounter,
+        Progress = Progress,
+    };
 
     /// <summary>Secrets stay out of logs and exception messages.</summary>
     public override string ToString() => $"CreateAnalysisRequest {{ AnalysisId = {AnalysisId}, ProjectId = {ProjectId}, ImageUrl = {ImageUrl}, RestartCounter = {RestartCounter} }}";

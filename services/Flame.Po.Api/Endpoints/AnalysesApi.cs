@@ -1,8 +1,9 @@
 using Flame.Po.Api.Auth;
+using Flame.Po.Api.Clients;
 using Flame.Po.Api.Contracts;
 using Flame.Po.Api.Errors;
-using Flame.Po.Api.Lifecycle;
 using Flame.Po.Api.Validation;
+using Flame.Po.Core.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,22 +29,22 @@ public static class AnalysesApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        po.MapGet("/status", (LifecycleGateway lifecycle, CancellationToken ct) => StatusAsync(lifecycle, AnalysisSelection.All, ct))
+        po.MapGet("/status", (LifecycleClient lifecycle, CancellationToken ct) => StatusAsync(lifecycle, AnalysisSelection.All, ct))
             .WithName("GetStatuses").WithSummary("Status and progress of every analysis");
-        po.MapGet("/status/{analysis_id}", (string analysis_id, LifecycleGateway lifecycle, CancellationToken ct) =>
+        po.MapGet("/status/{analysis_id}", (string analysis_id, LifecycleClient lifecycle, CancellationToken ct) =>
                 RouteIds.TryNormalize(analysis_id, out var id) ? StatusOfOneAsync(lifecycle, id, ct) : Task.FromResult<Results<Ok<Dictionary<string, AnalysisStatusEntry>>, ProblemHttpResult>>(ApiProblems.InvalidId(RouteIds.Field)))
             .WithName("GetStatus").WithSummary("Status and progress of one analysis");
-        po.MapPut("/stop", (LifecycleGateway lifecycle, CancellationToken ct) => lifecycle.StopAsync(AnalysisSelection.All, ct))
+        po.MapPut("/stop", (LifecycleClient lifecycle, CancellationToken ct) => lifecycle.StopAsync(AnalysisSelection.All, ct))
             .WithName("StopAnalyses").WithSummary("Stop every analysis");
-        po.MapPut("/stop/{analysis_id}", (string analysis_id, LifecycleGateway lifecycle, CancellationToken ct) =>
+        po.MapPut("/stop/{analysis_id}", (string analysis_id, LifecycleClient lifecycle, CancellationToken ct) =>
                 RouteIds.TryNormalize(analysis_id, out var id) ? lifecycle.StopAsync(AnalysisSelection.One(id), ct) : Invalid<Dictionary<string, string?>>())
             .WithName("StopAnalysis").WithSummary("Stop one analysis");
-        po.MapDelete("/delete", (LifecycleGateway lifecycle, CancellationToken ct) => lifecycle.DeleteAsync(AnalysisSelection.All, ct))
+        po.MapDelete("/delete", (LifecycleClient lifecycle, CancellationToken ct) => lifecycle.DeleteAsync(AnalysisSelection.All, ct))
             .WithName("DeleteAnalyses").WithSummary("Stop and forget every analysis");
-        po.MapDelete("/delete/{analysis_id}", (string analysis_id, LifecycleGateway lifecycle, CancellationToken ct) =>
+        po.MapDelete("/delete/{analysis_id}", (string analysis_id, LifecycleClient lifecycle, CancellationToken ct) =>
                 RouteIds.TryNormalize(analysis_id, out var id) ? lifecycle.DeleteAsync(AnalysisSelection.One(id), ct) : Invalid<Dictionary<string, string?>>())
             .WithName("DeleteAnalysis").WithSummary("Stop and forget one analysis");
-        po.MapDelete("/cleanup/{cleanup_type}", (string cleanup_type, LifecycleGateway lifecycle, CancellationToken ct) => CleanupAsync(cleanup_type, lifecycle, ct))
+        po.MapDelete("/cleanup/{cleanup_type}", (string cleanup_type, LifecycleClient lifecycle, CancellationToken ct) => CleanupAsync(cleanup_type, lifecycle, ct))
             .WithName("Cleanup")
             .WithSummary("Maintenance: all, analyzes, services, mb, rs, keycloak, zombies (comma-separated)")
             .WithDescription("Each type reports what it did; the label-based zombie sweep always runs last. Unknown types are a 422 and change nothing.");
@@ -51,7 +52,7 @@ public static class AnalysesApi
     }
 
     private static async Task<Results<Ok<Dictionary<string, string?>>, ProblemHttpResult>> CreateAsync(
-        HttpRequest request, LifecycleGateway lifecycle, CancellationToken ct)
+        HttpRequest request, LifecycleClient lifecycle, CancellationToken ct)
     {
         var (body, problem) = await BoundedJsonBody.ReadAsync(request, CreateAnalysisLimits.BodyBytes, ct);
         if (problem is not null)
@@ -63,7 +64,7 @@ public static class AnalysesApi
         return create is null ? ApiProblems.Invalid(errors) : await lifecycle.CreateAsync(create, ct);
     }
 
-    private static Task<Results<Ok<Dictionary<string, string?>>, ProblemHttpResult>> CleanupAsync(string cleanupType, LifecycleGateway lifecycle, CancellationToken ct)
+    private static Task<Results<Ok<Dictionary<string, string?>>, ProblemHttpResult>> CleanupAsync(string cleanupType, LifecycleClient lifecycle, CancellationToken ct)
     {
         var types = cleanupType.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var unknown = types.Where(t => !CleanupTypes.Contains(t)).ToList();
@@ -78,17 +79,17 @@ public static class AnalysesApi
     private static readonly string[] CleanupTypes = ["all", "analyzes", "services", "mb", "rs", "keycloak", "zombies"];
 
     private static async Task<Results<Ok<Dictionary<string, AnalysisStatusEntry>>, ProblemHttpResult>> StatusAsync(
-        LifecycleGateway lifecycle, AnalysisSelection selection, CancellationToken ct) =>
+        LifecycleClient lifecycle, AnalysisSelection selection, CancellationToken ct) =>
         await lifecycle.StatusAsync(selection, ct) switch
         {
-            { Result: Ok<Dictionary<string, LifecycleStatusView>> ok } => TypedResults.Ok(Compatible(ok.Value!)),
+            { Result: Ok<Dictionary<string, AnalysisStatusView>> ok } => TypedResults.Ok(Compatible(ok.Value!)),
             { Result: ProblemHttpResult failed } => failed,
             _ => ApiProblems.Unavailable("The lifecycle service answered unexpectedly; try again later."),
         };
 
     /// <summary>Unlike the old service (<c>{}</c>), an unknown id is a 404, like stop and delete.</summary>
     private static async Task<Results<Ok<Dictionary<string, AnalysisStatusEntry>>, ProblemHttpResult>> StatusOfOneAsync(
-        LifecycleGateway lifecycle, string analysisId, CancellationToken ct) =>
+        LifecycleClient lifecycle, string analysisId, CancellationToken ct) =>
         await StatusAsync(lifecycle, AnalysisSelection.One(analysisId), ct) switch
         {
             { Result: Ok<Dictionary<string, AnalysisStatusEntry>> ok } when !ok.Value!.ContainsKey(analysisId) =>
@@ -96,7 +97,7 @@ public static class AnalysesApi
             var other => other,
         };
 
-    private static Dictionary<string, AnalysisStatusEntry> Compatible(Dictionary<string, LifecycleStatusView> views) =>
+    private static Dictionary<string, AnalysisStatusEntry> Compatible(Dictionary<string, AnalysisStatusView> views) =>
         views.ToDictionary(p => p.Key, p => new AnalysisStatusEntry(p.Value.Status, p.Value.Progress), StringComparer.Ordinal);
 
     private static Task<Results<Ok<T>, ProblemHttpResult>> Invalid<T>() =>

@@ -3,7 +3,7 @@ using Flame.Po.Api.Errors;
 using Flame.Po.Api.Events;
 using Flame.Po.Api.Settings;
 using Flame.Po.Core;
-using Flame.Po.Dapr;
+using Flame.Po.Dapr.PubSub;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,12 +24,14 @@ public static class EventsApi
     public static IServiceCollection AddAnalysisEventStream(this IServiceCollection services)
     {
         services.AddSingleton<AnalysisEventHub>();
-        services.AddEventSubscription<AnalysisEventRelay>(Topics.PubSubName, Topics.AnalysisEvents, AnalysisEventRelay.Route);
+        services.AddScoped<AnalysisEventRelay>();
         return services;
     }
 
-    public static RouteHandlerBuilder MapEventsApi(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/po/events", Open)
+    public static RouteHandlerBuilder MapEventsApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapSubscription<AnalysisEventRelay>(Topics.PubSubName, Topics.AnalysisEvents, AnalysisEventRelay.Route);
+        return endpoints.MapGet("/po/events", Open)
             .WithTags("analyses")
             .RequireAuthorization(ApiPolicies.Management)
             .WithName("GetEvents")
@@ -37,6 +39,7 @@ public static class EventsApi
             .WithDescription("text/event-stream: per transition `id: <event_id>`, `event: analysis`, `data: <AnalysisEventMessage JSON>`; "
                 + "a `: keep-alive` comment when nothing happened for EVENTS_KEEPALIVE seconds. A client that falls EVENTS_CLIENT_BUFFER events "
                 + "behind is disconnected. No replay: after reconnecting, read /po/status.");
+    }
 
     private static Results<AnalysisEventStreamResult, ProblemHttpResult> Open(HttpContext context, AnalysisEventHub hub, IOptions<EventStreamSettings> settings)
     {

@@ -1,8 +1,9 @@
 using Flame.Po.Api.Auth;
+using Flame.Po.Api.Clients;
 using Flame.Po.Api.Contracts;
 using Flame.Po.Api.Errors;
-using Flame.Po.Api.Lifecycle;
 using Flame.Po.Api.Validation;
+using Flame.Po.Core.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,28 +22,28 @@ public static class PodLogsApi
     {
         var po = endpoints.MapGroup("/po").WithTags("analyses").RequireAuthorization(ApiPolicies.Management);
 
-        po.MapGet("/history", (LifecycleGateway lifecycle, CancellationToken ct) => lifecycle.HistoryAsync(AnalysisSelection.All, ct))
+        po.MapGet("/history", (LifecycleClient lifecycle, CancellationToken ct) => lifecycle.HistoryAsync(AnalysisSelection.All, ct))
             .WithName("GetHistories")
             .WithSummary("Archived pod logs of every analysis")
             .WithDescription("One text per pod and container attempt of every archived deployment (restarts, stops, failures and executed runs), oldest first.");
-        po.MapGet("/history/{analysis_id}", (string analysis_id, LifecycleGateway lifecycle, CancellationToken ct) =>
+        po.MapGet("/history/{analysis_id}", (string analysis_id, LifecycleClient lifecycle, CancellationToken ct) =>
                 One(analysis_id, selection => lifecycle.HistoryAsync(selection, ct)))
             .WithName("GetHistory")
             .WithSummary("Archived pod logs of one analysis")
             .WithDescription("An analysis that is tracked but has nothing archived yet has empty lists.");
-        po.MapGet("/logs", (LifecycleGateway lifecycle, CancellationToken ct) => lifecycle.LogsAsync(AnalysisSelection.All, ct))
+        po.MapGet("/logs", (LifecycleClient lifecycle, CancellationToken ct) => lifecycle.LogsAsync(AnalysisSelection.All, ct))
             .WithName("GetLogs")
             .WithSummary("Live pod logs of every running analysis")
             .WithDescription("Every unfinished analysis whose current deployment has pods; INFO: lines and probe access-log lines are left out.");
-        po.MapGet("/logs/{analysis_id}", (string analysis_id, LifecycleGateway lifecycle, CancellationToken ct) =>
+        po.MapGet("/logs/{analysis_id}", (string analysis_id, LifecycleClient lifecycle, CancellationToken ct) =>
                 One(analysis_id, selection => lifecycle.LogsAsync(selection, ct)))
             .WithName("GetLog")
             .WithSummary("Live pod logs of one analysis")
             .WithDescription("Empty lists when the current deployment has no pods (e.g. the analysis finished: see /po/history).");
-        po.MapGet("/pods", (LifecycleGateway lifecycle, CancellationToken ct) => lifecycle.PodsAsync(AnalysisSelection.All, ct))
+        po.MapGet("/pods", (LifecycleClient lifecycle, CancellationToken ct) => lifecycle.PodsAsync(AnalysisSelection.All, ct))
             .WithName("GetPods")
             .WithSummary("Current pod names of every analysis");
-        po.MapGet("/pods/{analysis_id}", (string analysis_id, LifecycleGateway lifecycle, CancellationToken ct) =>
+        po.MapGet("/pods/{analysis_id}", (string analysis_id, LifecycleClient lifecycle, CancellationToken ct) =>
                 One(analysis_id, selection => lifecycle.PodsAsync(selection, ct)))
             .WithName("GetAnalysisPods")
             .WithSummary("Current pod names of one analysis");

@@ -1,8 +1,9 @@
 using Flame.Po.Api.Auth;
+using Flame.Po.Api.Clients;
 using Flame.Po.Api.Contracts;
 using Flame.Po.Api.Errors;
-using Flame.Po.Api.Logging;
 using Flame.Po.Api.Validation;
+using Flame.Po.Core.Contracts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -37,7 +38,7 @@ public static class StreamLogsApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> StreamAsync(
-        HttpRequest request, IAuthorizationService authorization, LoggingGateway logging, CancellationToken ct)
+        HttpRequest request, IAuthorizationService authorization, LoggingClient logging, CancellationToken ct)
     {
         var (body, problem) = await BoundedJsonBody.ReadAsync(request, StreamLogsLimits.BodyBytes, ct);
         if (problem is not null)
@@ -70,7 +71,7 @@ public static class StreamLogsApi
         {
             Ok<IngestAnswer> => TypedResults.Content("null", "application/json"),
             ProblemHttpResult failed => failed,
-            _ => throw new InvalidOperationException("The logging gateway returned an unknown result."),
+            _ => throw new InvalidOperationException("The logging client returned an unknown result."),
         };
     }
 }

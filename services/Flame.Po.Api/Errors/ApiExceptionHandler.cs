@@ -1,4 +1,3 @@
-using Flame.Po.Dapr.Invocation;
 using Flame.Po.Dapr.State;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -18,13 +17,6 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         ArgumentNullException.ThrowIfNull(httpContext);
         var problem = exception switch
         {
-            ServiceUnavailableException e => new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "A dependency is unavailable.",
-                Detail = $"The {e.AppId} service cannot be reached; try again later.",
-            },
-            // The lifecycle's reads run in process in --target all, so its store's outage surfaces here.
             StateStoreUnavailableException => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,

@@ -1,3 +1,5 @@
+using Flame.Po.Core.Contracts;
+using Flame.Po.Dapr.Invocation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -27,4 +29,28 @@ public static class ApiProblems
 
     public static ProblemHttpResult Unavailable(string detail) =>
         Status(StatusCodes.Status503ServiceUnavailable, "A dependency is unavailable.", detail);
+
+    /// <summary>
+    /// A service's answer as the Api's result: the value, or the problem it reported — with the service's
+    /// explanation as detail — under the Api's own titles. The one place where service problems become HTTP answers.
+    /// </summary>
+    public static Results<Ok<T>, ProblemHttpResult> From<T>(ServiceAnswer<T> answer, string service)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        if (answer.Value is { } value)
+        {
+            return TypedResults.Ok(value);
+        }
+
+        var detail = answer.Problem?.Detail;
+        return answer.Problem?.Kind switch
+        {
+            ServiceProblemKind.NotFound => Status(StatusCodes.Status404NotFound, "The analysis is not known.", detail),
+            ServiceProblemKind.Conflict => Status(StatusCodes.Status409Conflict, "The analysis already exists.", detail),
+            ServiceProblemKind.Gone => Status(StatusCodes.Status410Gone, "The analysis was deleted.", detail),
+            ServiceProblemKind.Invalid => Invalid(new Dictionary<string, string[]> { ["body"] = [detail ?? "is invalid"] }, detail),
+            _ => Unavailable(detail ?? $"The {service} service cannot be reached; try again later."),
+        };
+    }
 }

@@ -1,4 +1,5 @@
 using Flame.Po.Core.Analyses;
+using Flame.Po.Core.Contracts;
 using Flame.Po.Dapr.State;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Cluster;

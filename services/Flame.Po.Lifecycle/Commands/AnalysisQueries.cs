@@ -1,4 +1,5 @@
 using Flame.Po.Core.Analyses;
+using Flame.Po.Core.Contracts;
 using Flame.Po.Lifecycle.Analyses;
 
 namespace Flame.Po.Lifecycle.Commands;
@@ -20,5 +21,3 @@ public sealed class AnalysisQueries(AnalysisRepository repository)
     }
 }
 
-/// <summary>The compatible <c>{status, progress}</c> pair plus what an operator needs to understand it.</summary>
-public sealed record AnalysisStatusView(string Status, int Progress, string? Reason, int RestartCounter, string DeploymentName);

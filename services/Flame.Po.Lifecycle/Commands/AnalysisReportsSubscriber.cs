@@ -18,17 +18,16 @@ public sealed class AnalysisReportsSubscriber(AnalysisRepository repository, Rec
     public const string Route = "/events/lifecycle/analysis-reports";
     private const int Attempts = 5;
 
-    public async Task<EventOutcome> HandleAsync(CloudEvent message, CancellationToken cancellationToken)
+    public async Task<EventOutcome> HandleAsync(JsonElement data, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(message);
         AnalysisReport? report;
         try
         {
-            report = message.Data.Deserialize<AnalysisReport>(StateJson.Options);
+            report = data.Deserialize<AnalysisReport>(StateJson.Options);
         }
         catch (JsonException error)
         {
-            logger.LogWarning("Dropping an unreadable analysis report {Id}: {Error}", message.Id, error.Message);
+            logger.LogWarning("Dropping an unreadable analysis report: {Error}", error.Message);
             return EventOutcome.Drop;
         }
 

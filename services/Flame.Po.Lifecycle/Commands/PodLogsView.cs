@@ -1,3 +1,5 @@
+using Flame.Po.Core.Contracts;
+
 namespace Flame.Po.Lifecycle.Commands;
 
 /// <summary>
@@ -9,6 +11,9 @@ public sealed class PodLogsView
     public Dictionary<string, List<string>> Analysis { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, List<string>> Nginx { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The shared contract the lifecycle's history and logs routes answer with.</summary>
+    public PodLogsResponse ToResponse() => new(Analysis, Nginx);
 
     /// <summary>Appends to the analysis' lists, creating them (possibly empty) on first use.</summary>
     public void Add(string analysisId, IEnumerable<string> analysisLogs, IEnumerable<string> nginxLogs)

@@ -21,23 +21,22 @@ public sealed class AnalysisEventsSubscriber(NpgsqlDataSource dataSource, HubDel
     public const string Route = "/events/logging/analysis-events";
     public const string SourcePo = "po";
 
-    public async Task<EventOutcome> HandleAsync(CloudEvent message, CancellationToken cancellationToken)
+    public async Task<EventOutcome> HandleAsync(JsonElement data, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(message);
         AnalysisEvent? analysisEvent;
         try
         {
-            analysisEvent = message.Data.Deserialize<AnalysisEvent>(StateJson.Options);
+            analysisEvent = data.Deserialize<AnalysisEvent>(StateJson.Options);
         }
         catch (JsonException error)
         {
-            logger.LogWarning("Dropping an unreadable analysis event {Id}: {Error}", message.Id, error.Message);
+            logger.LogWarning("Dropping an unreadable analysis event: {Error}", error.Message);
             return EventOutcome.Drop;
         }
 
         if (analysisEvent is null || !AnalysisIds.TryNormalize(analysisEvent.AnalysisId, out _))
         {
-            logger.LogWarning("Dropping analysis event {Id} without a valid analysis id", message.Id);
+            logger.LogWarning("Dropping analysis event {event_id} without a valid analysis id", analysisEvent?.EventId);
             return EventOutcome.Drop;
         }
 

@@ -1,3 +1,4 @@
+using Flame.Po.Core.Contracts;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;

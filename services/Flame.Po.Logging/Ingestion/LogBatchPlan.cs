@@ -1,3 +1,5 @@
+using Flame.Po.Core.Contracts;
+
 namespace Flame.Po.Logging.Ingestion;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Flame.Po.Core.Contracts;
 using System.Threading.Channels;
 
 using Microsoft.Extensions.Options;

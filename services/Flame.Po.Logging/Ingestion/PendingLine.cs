@@ -1,3 +1,5 @@
+using Flame.Po.Core.Contracts;
+
 namespace Flame.Po.Logging.Ingestion;
 
 /// <summary>A validated line waiting for the batch that stores it; its caller awaits <see cref="Completion"/>.</summary>

@@ -1,8 +1,10 @@
+using System.Text.Json;
+
 namespace Flame.Po.Dapr.PubSub;
 
 /// <summary>
-/// What a subscriber answers for one message, mirroring Dapr's app reply (reference/dapr.md §2.4):
-/// SUCCESS acknowledges, RETRY asks for redelivery, DROP discards (a poison message).
+/// What a subscriber answers for one message, mirroring Dapr's app reply (the Dapr docs, "Publish and subscribe",
+/// subscriber responses): SUCCESS acknowledges, RETRY asks for redelivery, DROP discards a poison message.
 /// </summary>
 public enum EventOutcome
 {
@@ -11,8 +13,12 @@ public enum EventOutcome
     Drop,
 }
 
-/// <summary>Handles the messages of one subscription. Throwing counts as <see cref="EventOutcome.Retry"/>.</summary>
+/// <summary>
+/// Handles the messages of one subscription (mapped with <see cref="SubscriptionEndpoints.MapSubscription{TSubscriber}"/>).
+/// It receives the CloudEvent's <c>data</c>; throwing counts as <see cref="EventOutcome.Retry"/>, unreadable data
+/// (<see cref="JsonException"/>) as <see cref="EventOutcome.Drop"/>.
+/// </summary>
 public interface ISubscriber
 {
-    Task<EventOutcome> HandleAsync(CloudEvent message, CancellationToken cancellationToken);
+    Task<EventOutcome> HandleAsync(JsonElement data, CancellationToken cancellationToken);
 }

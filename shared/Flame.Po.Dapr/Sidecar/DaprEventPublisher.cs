@@ -1,45 +1,32 @@
-using System.Net;
-using System.Net.Http.Json;
+using Dapr;
+using Dapr.Client;
 using Flame.Po.Core;
 using Flame.Po.Dapr.PubSub;
 using Flame.Po.Dapr.State;
+using Grpc.Core;
 
 namespace Flame.Po.Dapr.Sidecar;
 
 /// <summary>
-/// Publishes through the sidecar (<c>POST /v1.0/publish/{pubsub}/{topic}</c>, reference/dapr.md §2.3). The body
-/// is plain JSON with content type <c>application/json</c>; Dapr wraps it in the CloudEvent envelope.
+/// Publishes through the sidecar with the SDK's <see cref="DaprClient.PublishEventAsync{TData}(string, string, TData, CancellationToken)"/>.
+/// The data goes out as snake_case JSON (<see cref="StateJson"/>), which daprd wraps in a CloudEvent. A refused
+/// component or topic (scoping) is a deployment error, not a passing fault.
 /// </summary>
-public sealed class DaprEventPublisher(HttpClient sidecar) : IEventPublisher
+public sealed class DaprEventPublisher(DaprClient dapr) : IEventPublisher
 {
     public async Task PublishAsync<T>(string topic, T data, CancellationToken cancellationToken)
     {
-        using var content = JsonContent.Create(data, options: StateJson.Options);
-        HttpResponseMessage response;
         try
         {
-            response = await sidecar.PostAsync($"v1.0/publish/{Topics.PubSubName}/{Uri.EscapeDataString(topic)}", content, cancellationToken);
+            await dapr.PublishEventAsync(Topics.PubSubName, topic, StateJson.ToElement(data), cancellationToken);
         }
-        catch (HttpRequestException e)
+        catch (DaprException e) when (e.InnerException is RpcException { StatusCode: StatusCode.PermissionDenied or StatusCode.NotFound or StatusCode.InvalidArgument } rpc)
         {
-            throw new EventPublishException($"Dapr sidecar unreachable while publishing to '{topic}': {e.Message}", e);
+            throw new InvalidOperationException($"Publishing to '{topic}' is not possible: {rpc.StatusCode} {rpc.Status.Detail}", e);
         }
-
-        using (response)
+        catch (DaprException e)
         {
-            if (response.IsSuccessStatusCode)
-            {
-                return;
-            }
-
-            var error = await DaprError.ReadAsync(response, cancellationToken);
-            if (response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound)
-            {
-                // Scoping or a missing component is a deployment error, not a passing fault.
-                throw new InvalidOperationException($"Publishing to '{topic}' is not possible: {error.Describe(response.StatusCode)}");
-            }
-
-            throw new EventPublishException($"Publishing to '{topic}' failed: {error.Describe(response.StatusCode)}");
+            throw new EventPublishException($"Publishing to '{topic}' failed: {e.InnerException?.Message ?? e.Message}", e);
         }
     }
 }

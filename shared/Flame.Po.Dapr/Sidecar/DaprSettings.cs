@@ -4,13 +4,17 @@ using Microsoft.Extensions.Configuration;
 namespace Flame.Po.Dapr.Sidecar;
 
 /// <summary>
-/// How this app reaches its Dapr sidecar and how the sidecar reaches it (reference/dapr.md §2, §6). The Dapr
-/// adapters are chosen when <c>DAPR_HTTP_PORT</c> is set, unless <c>PO_BUILDING_BLOCKS</c> says otherwise.
+/// How this app reaches its Dapr sidecar (HTTP for invocation and health, gRPC for state and publish) and how the
+/// sidecar reaches it (the app token). The Dapr adapters are chosen when <c>DAPR_HTTP_PORT</c> is set, unless
+/// <c>PO_BUILDING_BLOCKS</c> says otherwise. See docs/architecture.md ("Dapr mode").
 /// </summary>
 public sealed class DaprSettings : IValidatedSettings
 {
     [ConfigurationKeyName("DAPR_HTTP_PORT")]
     public int? HttpPort { get; set; }
+
+    [ConfigurationKeyName("DAPR_GRPC_PORT")]
+    public int? GrpcPort { get; set; }
 
     /// <summary>Sent as <c>dapr-api-token</c> on every call to the sidecar when set.</summary>
     [ConfigurationKeyName("DAPR_API_TOKEN")]
@@ -40,6 +44,8 @@ public sealed class DaprSettings : IValidatedSettings
 
     public Uri SidecarUri => new($"http://127.0.0.1:{HttpPort ?? 3500}/");
 
+    public Uri SidecarGrpcUri => new($"http://127.0.0.1:{GrpcPort ?? 50001}/");
+
     public IEnumerable<string> Validate()
     {
         if (Mode is not ("auto" or "embedded" or "dapr"))
@@ -54,7 +60,16 @@ public sealed class DaprSettings : IValidatedSettings
                 yield return problem;
             }
         }
-        else if (Mode == "dapr")
+
+        if (GrpcPort is { } grpc)
+        {
+            foreach (var problem in SettingRules.Port(grpc, "DAPR_GRPC_PORT"))
+            {
+                yield return problem;
+            }
+        }
+
+        if (HttpPort is null && Mode == "dapr")
         {
             yield return "DAPR_HTTP_PORT is required when PO_BUILDING_BLOCKS=dapr (the sidecar's HTTP port).";
         }

@@ -1,39 +1,36 @@
-using System.Net;
-using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Dapr;
+using Dapr.Client;
 using Flame.Po.Dapr.State;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace Flame.Po.Dapr.Sidecar;
 
 /// <summary>
-/// The state store through the sidecar's state API (reference/dapr.md §2.2). An ETag is always sent with
-/// <c>first-write</c>, so it is checked whatever the component's default. Save and delete report an ETag
-/// mismatch as 409; a transaction reports it as 500 <c>ERR_STATE_TRANSACTION</c> "possible etag mismatch",
-/// which is mapped to <see cref="StateConflictException"/> as well.
+/// The state store through the sidecar, with the SDK's <see cref="DaprClient"/> (gRPC). Every write that carries an
+/// ETag also says <c>first-write</c>, so the ETag is checked whatever the component's default. daprd reports an ETag
+/// mismatch of a save or delete as gRPC <c>Aborted</c> (the SDK's <c>TrySave…</c>/<c>TryDelete…</c> then answer
+/// false) and a failed transaction as an error whose message names the mismatch; both become
+/// <see cref="StateConflictException"/>. An unreachable sidecar or store is <see cref="StateStoreUnavailableException"/>.
 /// </summary>
-public sealed class DaprStateStore(HttpClient sidecar, IOptions<DaprSettings> settings) : IStateStore
+public sealed class DaprStateStore(DaprClient dapr, IOptions<DaprSettings> settings) : IStateStore
 {
-    private string Store => Uri.EscapeDataString(settings.Value.StateStore);
+    private static readonly StateOptions FirstWrite = new() { Concurrency = ConcurrencyMode.FirstWrite };
+
+    private string Store => settings.Value.StateStore;
 
     public async Task<StateEntry?> GetAsync(string key, CancellationToken cancellationToken)
     {
         StateKeys.Validate(key);
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, $"v1.0/state/{Store}/{Uri.EscapeDataString(key)}"), cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NoContent)
-        {
-            return null;
-        }
-
-        await EnsureSuccessAsync(response, key, cancellationToken);
-        var etag = response.Headers.TryGetValues("ETag", out var values) ? values.First().Trim('"') : string.Empty;
-        var value = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-        return new StateEntry(key, value, etag);
+        var (value, etag) = await CallAsync(key, () => dapr.GetStateAndETagAsync<JsonElement>(Store, key, cancellationToken: cancellationToken));
+        return value.ValueKind == JsonValueKind.Undefined ? null : new StateEntry(key, value, etag ?? string.Empty);
     }
 
     public async Task<IReadOnlyList<StateEntry>> GetBulkAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(keys);
         foreach (var key in keys)
         {
             StateKeys.Validate(key);
@@ -44,115 +41,100 @@ public sealed class DaprStateStore(HttpClient sidecar, IOptions<DaprSettings> se
             return [];
         }
 
-        var body = new JsonObject { ["keys"] = new JsonArray([.. keys.Select(k => (JsonNode)k)]), ["parallelism"] = 10 };
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, $"v1.0/state/{Store}/bulk") { Content = JsonContent.Create(body) }, cancellationToken);
-        await EnsureSuccessAsync(response, "(bulk)", cancellationToken);
-        var items = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-        return items.EnumerateArray()
-            .Where(item => item.TryGetProperty("data", out var data) && data.ValueKind != JsonValueKind.Null)
-            .Select(item => new StateEntry(
-                item.GetProperty("key").GetString()!,
-                item.GetProperty("data").Clone(),
-                item.TryGetProperty("etag", out var etag) ? etag.GetString() ?? string.Empty : string.Empty))
+        var items = await CallAsync("(bulk)", () => dapr.GetBulkStateAsync(Store, [.. keys], parallelism: 10, cancellationToken: cancellationToken));
+        return items
+            .Where(item => !string.IsNullOrEmpty(item.Value))
+            .Select(item => new StateEntry(item.Key, JsonDocument.Parse(item.Value).RootElement.Clone(), item.ETag ?? string.Empty))
             .ToList();
     }
 
     public async Task SaveAsync(string key, JsonElement value, string? etag, StateConcurrency concurrency, CancellationToken cancellationToken)
     {
         StateKeys.Validate(key);
-        var body = new JsonArray(StateRequest(key, value, etag, concurrency));
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, $"v1.0/state/{Store}") { Content = JsonContent.Create(body) }, cancellationToken);
-        await EnsureSuccessAsync(response, key, cancellationToken);
+        if (etag is not null)
+        {
+            if (!await CallAsync(key, () => dapr.TrySaveStateAsync(Store, key, value, etag, FirstWrite, cancellationToken: cancellationToken)))
+            {
+                throw new StateConflictException(key);
+            }
+
+            return;
+        }
+
+        var options = concurrency == StateConcurrency.FirstWrite ? FirstWrite : null;
+        await CallAsync(key, async () =>
+        {
+            await dapr.SaveStateAsync(Store, key, value, options, cancellationToken: cancellationToken);
+            return true;
+        });
     }
 
     public async Task DeleteAsync(string key, string? etag, CancellationToken cancellationToken)
     {
         StateKeys.Validate(key);
-        var uri = $"v1.0/state/{Store}/{Uri.EscapeDataString(key)}" + (etag is null ? string.Empty : "?concurrency=first-write");
-        var request = new HttpRequestMessage(HttpMethod.Delete, uri);
         if (etag is not null)
         {
-            // Dapr's ETags are opaque and often unquoted, so the header is set without HTTP validation.
-            request.Headers.TryAddWithoutValidation("If-Match", etag);
+            if (!await CallAsync(key, () => dapr.TryDeleteStateAsync(Store, key, etag, FirstWrite, cancellationToken: cancellationToken)))
+            {
+                throw new StateConflictException(key);
+            }
+
+            return;
         }
 
-        using var response = await SendAsync(request, cancellationToken);
-        await EnsureSuccessAsync(response, key, cancellationToken);
+        await CallAsync(key, async () =>
+        {
+            await dapr.DeleteStateAsync(Store, key, cancellationToken: cancellationToken);
+            return true;
+        });
     }
 
     public async Task TransactAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(operations);
         foreach (var operation in operations)
         {
             StateKeys.Validate(operation.Key);
         }
 
-        var body = new JsonObject
+        var requests = operations.Select(operation => new StateTransactionRequest(
+            operation.Key,
+            operation.Value is { } v ? Encoding.UTF8.GetBytes(v.GetRawText()) : null,
+            operation.Kind == StateOperationKind.Upsert ? StateOperationType.Upsert : StateOperationType.Delete,
+            operation.ETag,
+            options: operation.ETag is not null || operation.Concurrency == StateConcurrency.FirstWrite ? FirstWrite : null)).ToList();
+        await CallAsync("(transaction)", async () =>
         {
-            ["operations"] = new JsonArray([.. operations.Select(operation => (JsonNode)new JsonObject
-            {
-                ["operation"] = operation.Kind == StateOperationKind.Upsert ? "upsert" : "delete",
-                ["request"] = StateRequest(operation.Key, operation.Value, operation.ETag, operation.Concurrency),
-            })]),
-        };
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, $"v1.0/state/{Store}/transaction") { Content = JsonContent.Create(body) }, cancellationToken);
-        await EnsureSuccessAsync(response, "(transaction)", cancellationToken);
+            await dapr.ExecuteStateTransactionAsync(Store, requests, cancellationToken: cancellationToken);
+            return true;
+        });
     }
 
-    private static JsonObject StateRequest(string key, JsonElement? value, string? etag, StateConcurrency concurrency)
+    private static async Task<T> CallAsync<T>(string key, Func<Task<T>> call)
     {
-        var request = new JsonObject { ["key"] = key };
-        if (value is { } v)
+        try
         {
-            request["value"] = JsonNode.Parse(v.GetRawText());
+            return await call();
         }
-
-        if (etag is not null)
+        catch (DaprException e) when (e.InnerException is RpcException rpc)
         {
-            request["etag"] = etag;
+            throw Map(key, rpc, e);
         }
-
-        if (etag is not null || concurrency == StateConcurrency.FirstWrite)
+        catch (RpcException rpc)
         {
-            request["options"] = new JsonObject { ["concurrency"] = "first-write" };
-        }
-
-        return request;
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        using (request)
-        {
-            try
-            {
-                return await sidecar.SendAsync(request, cancellationToken);
-            }
-            catch (HttpRequestException e)
-            {
-                throw new StateStoreUnavailableException($"Dapr sidecar unreachable: {e.Message}", e);
-            }
-            catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new StateStoreUnavailableException("Dapr sidecar did not answer in time", e);
-            }
+            throw Map(key, rpc, rpc);
         }
     }
 
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string key, CancellationToken cancellationToken)
+    private static StateStoreException Map(string key, RpcException rpc, Exception error)
     {
-        if (response.IsSuccessStatusCode)
+        if (rpc.StatusCode == StatusCode.Aborted || rpc.Status.Detail.Contains("etag mismatch", StringComparison.OrdinalIgnoreCase))
         {
-            return;
+            return new StateConflictException(key);
         }
 
-        var error = await DaprError.ReadAsync(response, cancellationToken);
-        throw response.StatusCode switch
-        {
-            HttpStatusCode.Conflict => new StateConflictException(key),
-            HttpStatusCode.InternalServerError when error.IsETagMismatch => new StateConflictException(key),
-            HttpStatusCode.BadRequest => new StateStoreException($"State store rejected the request for '{key}': {error.Describe(response.StatusCode)}"),
-            _ => new StateStoreUnavailableException($"State store failed for '{key}': {error.Describe(response.StatusCode)}"),
-        };
+        return rpc.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.NotFound or StatusCode.PermissionDenied
+            ? new StateStoreException($"The state store rejected the request for '{key}': {rpc.StatusCode} {rpc.Status.Detail}", error)
+            : new StateStoreUnavailableException($"The state store failed for '{key}': {rpc.StatusCode} {rpc.Status.Detail}", error);
     }
 }

@@ -1,11 +1,13 @@
 using System.Text.Json;
 using Flame.Po.Core;
-using Flame.Po.Core.Analyses;
+using Flame.Po.Core.Contracts;
 using Flame.Po.Dapr.Invocation;
+using Flame.Po.Core.Analyses;
 using Flame.Po.Dapr.State;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Archive;
 using Flame.Po.Lifecycle.Workloads;
+using Flame.Po.IntegrationTests.Support;
 using Flame.Sandbox.Faults;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -205,29 +207,22 @@ public sealed class ApiPodLogsTests(ApiFixture f) : IClassFixture<ApiFixture>
     }
 
     [Theory]
-    [InlineData("analyses/history")]
-    [InlineData("analyses/logs")]
-    [InlineData("analyses/pods")]
-    public async Task The_lifecycle_methods_check_the_selection_themselves(string method)
+    [InlineData(LifecycleRoutes.History)]
+    [InlineData(LifecycleRoutes.Logs)]
+    [InlineData(LifecycleRoutes.Pods)]
+    public async Task The_lifecycle_routes_check_the_selection_themselves(string route)
     {
-        // Through Dapr another app could invoke these methods: they do not rely on the Api's validation.
-        var invoker = f.H.Host.Services.GetRequiredService<IServiceInvoker>();
-        var bodies = new object[]
+        // Through Dapr another app could call these routes: they do not rely on the Api's validation.
+        using var channel = AppChannelHttp.Create(f.H.Host.Services.GetRequiredService<AppChannel>());
+        foreach (var id in new[] { f.Victim.ToUpperInvariant(), "all", f.Victim + "," + f.Victim })
         {
-            new { analysis_ids = new[] { f.Victim.ToUpperInvariant() } },
-            new { analysis_ids = new[] { "all" } },
-            new { analysis_ids = new[] { f.Victim, f.Victim } },
-        };
+            using var response = await channel.GetAsync(LifecycleRoutes.For(route, id));
 
-        foreach (var body in bodies)
-        {
-            var response = await invoker.InvokeAsync(AppIds.Lifecycle, new InvocationRequest(HttpMethod.Post, method, StateJson.ToElement(body)), CancellationToken.None);
-
-            response.StatusCode.Should().Be(422, $"{method} {JsonSerializer.Serialize(body)}");
+            ((int)response.StatusCode).Should().Be(422, $"{route} {id}");
         }
 
-        var all = await invoker.InvokeAsync(AppIds.Lifecycle, new InvocationRequest(HttpMethod.Post, method, StateJson.ToElement(new { analysis_ids = (string[]?)null })), CancellationToken.None);
-        all.StatusCode.Should().Be(200);
+        using var all = await channel.GetAsync(route);
+        ((int)all.StatusCode).Should().Be(200);
     }
 
     private void Write(string app, params string[] lines)

@@ -1,3 +1,4 @@
+using Flame.Po.Core.Contracts;
 using Flame.Po.Core.Analyses;
 using Flame.Po.Host;
 using Flame.Po.IntegrationTests.Support;

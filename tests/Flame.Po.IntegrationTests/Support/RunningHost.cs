@@ -23,7 +23,7 @@ public sealed class RunningHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     public static async Task<RunningHost> StartAsync(
-        HostTarget target, IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
+        HostTarget target, IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? map = null)
     {
         var values = new Dictionary<string, string?>(settings)
         {
@@ -34,7 +34,7 @@ public sealed class RunningHost : IAsyncDisposable
         {
             builder.Configuration.AddInMemoryCollection(values);
             configure?.Invoke(builder);
-        });
+        }, map);
         await app.StartAsync();
         return new RunningHost(app, new Uri(app.Urls.First()));
     }

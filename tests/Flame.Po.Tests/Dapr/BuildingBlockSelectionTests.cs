@@ -32,13 +32,13 @@ public sealed class BuildingBlockSelectionTests
         {
             services.GetRequiredService<IStateStore>().Should().BeOfType<DaprStateStore>();
             services.GetRequiredService<IEventPublisher>().Should().BeOfType<DaprEventPublisher>();
-            services.GetRequiredService<IServiceInvoker>().Should().BeOfType<DaprServiceInvoker>();
+            services.GetRequiredService<AppChannel>().IsLocal.Should().BeFalse();
         }
         else
         {
             services.GetRequiredService<IStateStore>().Should().BeOfType<PostgresStateStore>();
-            services.GetRequiredService<IEventPublisher>().Should().BeOfType<InProcessEventBus>();
-            services.GetRequiredService<IServiceInvoker>().Should().BeOfType<InProcessServiceInvoker>();
+            services.GetRequiredService<IEventPublisher>().Should().BeOfType<OutboxEventBus>();
+            services.GetRequiredService<AppChannel>().IsLocal.Should().BeTrue();
         }
     }
 

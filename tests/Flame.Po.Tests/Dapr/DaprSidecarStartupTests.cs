@@ -1,8 +1,12 @@
+using System.Collections.Concurrent;
 using System.Net;
-using Flame.Po.Dapr;
+using Dapr.Client;
 using Flame.Po.Dapr.Sidecar;
-using Flame.Po.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -12,43 +16,55 @@ namespace Flame.Po.Tests.Dapr;
 /// Start-up waits for the sidecar's <c>GET /v1.0/healthz/outbound</c> (204 once components are loaded,
 /// reference/dapr.md §2.8), and readiness keeps asking the same route.
 /// </summary>
-public sealed class DaprSidecarStartupTests : IDisposable
+public sealed class DaprSidecarStartupTests : IAsyncLifetime
 {
-    private readonly RecordingHandler _sidecar = new();
+    private readonly ConcurrentQueue<HttpStatusCode> _answers = new();
+    private readonly ConcurrentQueue<(string Method, string Path, string? Token)> _requests = new();
+    private WebApplication _sidecar = null!;
 
-    public void Dispose() => _sidecar.Dispose();
+    private int Port => new Uri(_sidecar.Urls.First()).Port;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        _sidecar = builder.Build();
+        _sidecar.Map("/{**path}", (HttpContext context) =>
+        {
+            _requests.Enqueue((context.Request.Method, context.Request.Path + context.Request.QueryString, context.Request.Headers["dapr-api-token"].FirstOrDefault()));
+            return Results.StatusCode((int)(_answers.TryDequeue(out var answer) ? answer : HttpStatusCode.NoContent));
+        });
+        await _sidecar.StartAsync();
+    }
+
+    public async Task DisposeAsync() => await _sidecar.DisposeAsync();
 
     [Fact]
     public async Task Start_up_polls_healthz_outbound_until_the_sidecar_answers_204()
     {
-        _sidecar.Fail(new HttpRequestException("Connection refused"))
-            .Respond(HttpStatusCode.InternalServerError, """{"errorCode":"ERR_HEALTH_NOT_READY","message":"dapr is not ready"}""")
-            .Respond(HttpStatusCode.NoContent);
+        _answers.Enqueue(HttpStatusCode.InternalServerError);
+        _answers.Enqueue(HttpStatusCode.InternalServerError);
+        _answers.Enqueue(HttpStatusCode.NoContent);
 
-        await Waiter(waitSeconds: 30).StartAsync(CancellationToken.None);
+        await Waiter(Port, waitSeconds: 30).StartAsync(CancellationToken.None);
 
-        _sidecar.Requests.Should().HaveCount(3);
-        _sidecar.Requests.Should().AllSatisfy(r =>
+        _requests.Should().HaveCount(3);
+        _requests.Should().AllSatisfy(r =>
         {
-            r.Method.Should().Be(HttpMethod.Get);
-            r.Uri.ToString().Should().Be("http://127.0.0.1:3500/v1.0/healthz/outbound");
-            r.Headers["dapr-api-token"].Should().Be("tok");
+            r.Method.Should().Be("GET");
+            r.Path.Should().Be("/v1.0/healthz/outbound");
+            r.Token.Should().Be("tok");
         });
     }
 
     [Fact]
     public async Task Start_up_goes_on_after_the_configured_wait_when_the_sidecar_never_comes()
     {
-        for (var i = 0; i < 100; i++)
-        {
-            _sidecar.Fail(new HttpRequestException("Connection refused"));
-        }
-
         var started = DateTime.UtcNow;
-        await Waiter(waitSeconds: 1).StartAsync(CancellationToken.None);
+        await Waiter(FreePort(), waitSeconds: 1).StartAsync(CancellationToken.None);
 
         (DateTime.UtcNow - started).Should().BeCloseTo(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
-        _sidecar.Requests.Count.Should().BeGreaterThan(1);
     }
 
     [Theory]
@@ -56,39 +72,39 @@ public sealed class DaprSidecarStartupTests : IDisposable
     [InlineData(HttpStatusCode.InternalServerError, HealthStatus.Unhealthy)]
     public async Task Readiness_reports_the_sidecars_answer(HttpStatusCode answer, HealthStatus expected)
     {
-        _sidecar.Respond(answer);
+        _answers.Enqueue(answer);
 
-        var result = await new DaprSidecarHealthCheck(new Clients(_sidecar)).CheckHealthAsync(new HealthCheckContext());
+        var result = await new DaprSidecarHealthCheck(Client(Port)).CheckHealthAsync(new HealthCheckContext());
 
         result.Status.Should().Be(expected);
-        _sidecar.Requests.Single().PathAndQuery.Should().Be("/v1.0/healthz/outbound");
+        _requests.Single().Path.Should().Be("/v1.0/healthz/outbound");
     }
 
     [Fact]
     public async Task An_unreachable_sidecar_is_not_ready()
     {
-        _sidecar.Fail(new HttpRequestException("Connection refused"));
-
-        var result = await new DaprSidecarHealthCheck(new Clients(_sidecar)).CheckHealthAsync(new HealthCheckContext());
+        var result = await new DaprSidecarHealthCheck(Client(FreePort())).CheckHealthAsync(new HealthCheckContext());
 
         result.Status.Should().Be(HealthStatus.Unhealthy);
         result.Description.Should().Contain("unreachable");
     }
 
-    private DaprSidecarWaiter Waiter(int waitSeconds) => new(
-        new Clients(_sidecar),
-        Options.Create(new DaprSettings { HttpPort = 3500, ApiToken = "tok", SidecarWaitSeconds = waitSeconds }),
-        TimeProvider.System,
+    private static DaprSidecarWaiter Waiter(int port, int waitSeconds) => new(
+        Client(port),
+        Options.Create(new DaprSettings { HttpPort = port, ApiToken = "tok", SidecarWaitSeconds = waitSeconds }),
         NullLogger<DaprSidecarWaiter>.Instance);
 
-    /// <summary>The named sidecar client as DaprBuildingBlocks configures it: base address and token handler.</summary>
-    private sealed class Clients(RecordingHandler sidecar) : IHttpClientFactory
+    /// <summary>The SDK's client as DaprBuildingBlocks configures it: the sidecar's HTTP endpoint and the API token.</summary>
+    private static DaprClient Client(int port) => new DaprClientBuilder()
+        .UseHttpEndpoint($"http://127.0.0.1:{port}")
+        .UseGrpcEndpoint("http://127.0.0.1:50001")
+        .UseDaprApiToken("tok")
+        .Build();
+
+    private static int FreePort()
     {
-        public HttpClient CreateClient(string name)
-        {
-            name.Should().Be(DaprBuildingBlocks.SidecarClient);
-            var settings = Options.Create(new DaprSettings { HttpPort = 3500, ApiToken = "tok" });
-            return new HttpClient(new DaprSidecarHandler(settings) { InnerHandler = sidecar }, disposeHandler: false) { BaseAddress = settings.Value.SidecarUri };
-        }
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,3 +1,4 @@
+using Flame.Po.Core.Contracts;
 using Flame.Po.Logging.Ingestion;
 
 namespace Flame.Po.Tests.LogService;

@@ -1,19 +1,40 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Serialization;
 
-namespace Flame.Po.Lifecycle.Commands;
+namespace Flame.Po.Core.Contracts;
 
-/// <summary>The body of <c>POST /po/</c> (po-spec §3.3), as the Api hands it over after validation of its shape.</summary>
+/// <summary>
+/// What the lifecycle's create route receives: the body of <c>POST /po/</c> after the Api validated it. It carries
+/// the registry password and the Kong token, so it is never logged (see <see cref="ToString"/>) nor persisted as is.
+/// </summary>
 public sealed record CreateAnalysisCommand
 {
+    [JsonPropertyName("analysis_id")]
     public required string AnalysisId { get; init; }
+
+    [JsonPropertyName("project_id")]
     public required string ProjectId { get; init; }
+
+    [JsonPropertyName("registry_url")]
     public required string RegistryUrl { get; init; }
+
+    [JsonPropertyName("image_url")]
     public required string ImageUrl { get; init; }
+
+    [JsonPropertyName("registry_user")]
     public required string RegistryUser { get; init; }
+
+    [JsonPropertyName("registry_password")]
     public required string RegistryPassword { get; init; }
+
+    [JsonPropertyName("kong_token")]
     public required string KongToken { get; init; }
+
+    [JsonPropertyName("restart_counter")]
     public int RestartCounter { get; init; }
+
+    [JsonPropertyName("progress")]
     public int Progress { get; init; }
 
     /// <summary>SHA-256 over the non-secret fields: equal bodies make a repeated create idempotent.</summary>

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Flame.Po.Api.Contracts;
+namespace Flame.Po.Core.Contracts;
 
 /// <summary>
 /// <c>GET /po/history</c> and <c>GET /po/logs</c>: per analysis id, one log text per pod or container attempt,
