@@ -1,3 +1,4 @@
+using Flame.Po.Dapr.Faults;
 using Flame.Po.Core;
 using Flame.Po.Dapr;
 using Flame.Po.Dapr.PubSub;
@@ -40,7 +41,6 @@ public static class LifecycleServiceExtensions
         services.AddSingleton<AnalysisArchive>();
         services.AddSingleton<AnalysisEndpoint>();
         services.AddSingleton<PartnerStatusRelay>();
-        services.AddSingleton<FaultPoints>();
         services.AddSingleton<EventOutbox>();
         services.AddSingleton<StepExecutor>();
         services.AddSingleton<AnalysisReconciler>();

@@ -1,5 +1,6 @@
 using Dapr.Client;
 using Flame.Po.Dapr.Embedded;
+using Flame.Po.Dapr.Faults;
 using Flame.Po.Dapr.Invocation;
 using Flame.Po.Dapr.PubSub;
 using Flame.Po.Dapr.Sidecar;
@@ -33,6 +34,7 @@ public static class DaprBuildingBlocks
         var settings = ReadSettings(builder.Configuration);
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<FaultPoints>();
         services.AddOptions<BuildingBlockSettings>();
         services.AddOptions<EventBusSettings>();
         if (!settings.UseDapr)
@@ -42,6 +44,8 @@ public static class DaprBuildingBlocks
             services.AddAppChannel(local);
             services.AddSingleton<IStateStore, PostgresStateStore>();
             services.AddServiceClient<AppChannelClient>("localhost");
+            services.AddSingleton<SubscriptionCatalog>();
+            services.AddHostedService<FanOutListener>();
             services.AddSingleton<OutboxEventBus>();
             services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<OutboxEventBus>());
             services.AddHostedService(sp => sp.GetRequiredService<OutboxEventBus>());

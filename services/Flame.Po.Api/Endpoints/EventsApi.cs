@@ -30,7 +30,8 @@ public static class EventsApi
 
     public static RouteHandlerBuilder MapEventsApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapSubscription<AnalysisEventRelay>(Topics.PubSubName, Topics.AnalysisEvents, AnalysisEventRelay.Route);
+        // Every replica streams every event: a per-replica consumer group, not a competing consumer's share.
+        endpoints.MapSubscription<AnalysisEventRelay>(Topics.EveryReplicaPubSubName, Topics.AnalysisEvents, AnalysisEventRelay.Route);
         return endpoints.MapGet("/po/events", Open)
             .WithTags("analyses")
             .RequireAuthorization(ApiPolicies.Management)

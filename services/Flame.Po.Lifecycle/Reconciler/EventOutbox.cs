@@ -1,3 +1,4 @@
+using Flame.Po.Dapr.Faults;
 using Flame.Po.Core;
 using Flame.Po.Core.Analyses;
 using Flame.Po.Dapr.PubSub;

@@ -1,5 +1,6 @@
 using System.Text;
 
+using Flame.Po.Dapr.Faults;
 using Flame.Po.Core.Analyses;
 using Flame.Po.Integrations.Keycloak;
 using Flame.Po.Lifecycle.Analyses;

@@ -14,26 +14,30 @@ public sealed class AppChannelClient(HttpClient http)
 {
     public const string CloudEventsMediaType = "application/cloudevents+json";
 
-    /// <summary>Topic → routes, from the app's programmatic subscriptions (v1 <c>route</c> or v2 <c>routes.default</c>).</summary>
-    public async Task<ILookup<string, string>> GetSubscriptionsAsync(CancellationToken cancellationToken)
+    /// <summary>The app's programmatic subscriptions (v1 <c>route</c> or v2 <c>routes.default</c>).</summary>
+    public async Task<IReadOnlyList<Subscription>> GetSubscriptionsAsync(CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync("dapr/subscribe", cancellationToken);
         response.EnsureSuccessStatusCode();
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-        var subscriptions = new List<(string Topic, string Route)>();
+        var subscriptions = new List<Subscription>();
         foreach (var item in json.RootElement.EnumerateArray())
         {
+            var pubSub = Property(item, "pubsubname");
             var topic = Property(item, "topic");
             var route = Property(item, "route")
                 ?? (TryGetProperty(item, "routes", out var routes) ? Property(routes, "default") : null);
-            if (topic is not null && route is not null)
+            if (pubSub is not null && topic is not null && route is not null)
             {
-                subscriptions.Add((topic, "/" + route.TrimStart('/')));
+                subscriptions.Add(new Subscription(pubSub, topic, "/" + route.TrimStart('/')));
             }
         }
 
-        return subscriptions.ToLookup(s => s.Topic, s => s.Route, StringComparer.Ordinal);
+        return subscriptions;
     }
+
+    /// <summary>One programmatic subscription: the component, the topic and the app route.</summary>
+    public sealed record Subscription(string PubSubName, string Topic, string Route);
 
     public async Task<EventOutcome> DeliverAsync(string route, CloudEvent message, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Flame.Po.Core;
+using Flame.Po.Dapr.Faults;
 using Flame.Po.Dapr.PubSub;
 using Flame.Po.Persistence;
 using Microsoft.Extensions.Hosting;
@@ -12,9 +13,9 @@ namespace Flame.Po.Dapr.Embedded;
 
 /// <summary>
 /// The embedded pub/sub (<c>--target all</c>), durable: <see cref="PublishAsync{T}"/> stores the CloudEvent in
-/// <c>event_outbox</c> and returns; a background loop delivers it to every subscription route of its topic that
-/// the host announces on <c>GET /dapr/subscribe</c>, over the host's own app channel, and forgets it once each
-/// route answered SUCCESS or DROP. A message is delivered at least once, also when the host is killed between
+/// <c>event_outbox</c> and returns; a background loop delivers it, in publishing order, to every subscription
+/// route of its topic that the host announces on <c>GET /dapr/subscribe</c>, over the host's own app channel, and
+/// forgets it once each route answered SUCCESS or DROP. A message is delivered at least once, also when the host is killed between
 /// publishing and delivering; a failed delivery is retried with exponential back-off up to
 /// <c>PUBSUB_MAX_ATTEMPTS</c> (then logged as an error and dropped), with no ordering guarantee, like Dapr.
 /// Subscribers are idempotent, so a redelivery after a crash changes nothing.
@@ -23,27 +24,33 @@ public sealed class OutboxEventBus(
     NpgsqlDataSource dataSource,
     DatabaseStatus database,
     AppChannelClient channel,
+    SubscriptionCatalog subscriptions,
     IHostApplicationLifetime lifetime,
     IOptions<BuildingBlockSettings> identity,
     IOptions<EventBusSettings> settings,
     TimeProvider time,
+    FaultPoints faults,
     ILogger<OutboxEventBus> logger) : BackgroundService, IEventPublisher
 {
     private const int BatchSize = 64;
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(1);
     private readonly SemaphoreSlim _published = new(0, 1);
-    private ILookup<string, string>? _subscriptions;
 
     public async Task PublishAsync<T>(string topic, T data, CancellationToken cancellationToken)
     {
         var message = CloudEvent.Create(identity.Value.AppId, Topics.PubSubName, topic, data, time.GetUtcNow());
         try
         {
-            await using var insert = dataSource.CreateCommand("INSERT INTO event_outbox (message_id, topic, message) VALUES ($1, $2, $3)");
+            // Stored for the competing subscriptions; announced (on commit) to every host for the per-replica ones.
+            var json = JsonSerializer.Serialize(message);
+            await using var insert = dataSource.CreateCommand(
+                $"""
+                WITH stored AS (INSERT INTO event_outbox (message_id, topic, message) VALUES ($1, $2, $3::jsonb) RETURNING id)
+                SELECT pg_notify('{FanOutListener.Channel}', $3) FROM stored WHERE octet_length($3) < 8000
+                """);
             insert.Parameters.Add(new NpgsqlParameter { Value = message.Id });
             insert.Parameters.Add(new NpgsqlParameter { Value = topic });
-            insert.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(message), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            insert.Parameters.Add(new NpgsqlParameter { Value = json, NpgsqlDbType = NpgsqlDbType.Text });
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
@@ -58,12 +65,7 @@ public sealed class OutboxEventBus(
     {
         try
         {
-            // Deliveries go to this host's own routes: wait until it serves them and the table exists.
-            await Task.Delay(Timeout.Infinite, lifetime.ApplicationStarted).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(stoppingToken);
-            while (!await database.WaitForMigrationAsync(TimeSpan.FromSeconds(5), stoppingToken))
-            {
-            }
-
+            await WaitUntilServingAsync(lifetime, database, stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 var delivered = await RunOnceAsync(stoppingToken);
@@ -78,19 +80,51 @@ public sealed class OutboxEventBus(
         }
     }
 
-    /// <summary>Delivers the messages that are due; returns how many it handled.</summary>
+    /// <summary>Deliveries go to this host's own routes: wait until it serves them and the table exists.</summary>
+    internal static async Task WaitUntilServingAsync(IHostApplicationLifetime lifetime, DatabaseStatus database, CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+
+        while (!await database.WaitForMigrationAsync(TimeSpan.FromSeconds(5), stoppingToken))
+        {
+        }
+    }
+
+    /// <summary>
+    /// Delivers the messages that are due; returns how many it handled. The batch stays locked (<c>FOR UPDATE SKIP
+    /// LOCKED</c>) in one transaction while it is delivered: a second host on the database skips it, and a host
+    /// that dies mid-batch releases it at once, so it is delivered again.
+    /// </summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         try
         {
-            _subscriptions ??= await channel.GetSubscriptionsAsync(cancellationToken);
-            var batch = await ClaimAsync(cancellationToken);
-            await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, DeliverAsync);
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var batch = await ClaimAsync(connection, transaction, cancellationToken);
+            if (batch.Count == 0)
+            {
+                return 0;
+            }
+
+            faults.Reach(FaultPoints.BeforeEventDelivery);
+            // One at a time, in publishing order: subscribers see a healthy stream in order (only a redelivery
+            // can overtake), as with the bus this one replaced.
+            foreach (var pending in batch)
+            {
+                await RecordAsync(connection, transaction, pending, await DeliverAsync(pending, cancellationToken), cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
             return batch.Count;
         }
         catch (Exception e) when (e is NpgsqlException or HttpRequestException or TimeoutException or JsonException)
         {
-            _subscriptions = null;
+            subscriptions.Invalidate();
             logger.LogWarning("The embedded event bus could not deliver; retrying shortly: {reason}", DatabaseErrors.Describe(e));
             await Task.Delay(IdleWait, time, cancellationToken);
             return 0;
@@ -109,16 +143,15 @@ public sealed class OutboxEventBus(
         }
     }
 
-    /// <summary>Takes due messages for <see cref="Lease"/>, so a second host on the same database skips them.</summary>
-    private async Task<List<PendingMessage>> ClaimAsync(CancellationToken cancellationToken)
+    private static async Task<List<PendingMessage>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        await using var claim = dataSource.CreateCommand(
+        await using var claim = new NpgsqlCommand(
             """
-            UPDATE event_outbox SET next_attempt_at = now() + $1, attempts = attempts + 1
-            WHERE id IN (SELECT id FROM event_outbox WHERE next_attempt_at <= now() ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
-            RETURNING id, topic, message::text, pending_routes, attempts
-            """);
-        claim.Parameters.Add(new NpgsqlParameter { Value = Lease });
+            SELECT id, topic, message::text, pending_routes, attempts FROM event_outbox
+            WHERE next_attempt_at <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+            """,
+            connection,
+            transaction);
         claim.Parameters.Add(new NpgsqlParameter { Value = BatchSize });
         await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
         var batch = new List<PendingMessage>();
@@ -129,17 +162,17 @@ public sealed class OutboxEventBus(
                 reader.GetString(1),
                 JsonSerializer.Deserialize<CloudEvent>(reader.GetString(2))!,
                 reader.IsDBNull(3) ? null : reader.GetFieldValue<string[]>(3),
-                reader.GetInt32(4)));
+                reader.GetInt32(4) + 1));
         }
 
         return batch;
     }
 
-    private async ValueTask DeliverAsync(PendingMessage pending, CancellationToken cancellationToken)
+    /// <summary>Delivers to every route still pending; returns the routes that asked for redelivery.</summary>
+    private async Task<string[]> DeliverAsync(PendingMessage pending, CancellationToken cancellationToken)
     {
-        var routes = pending.Routes ?? [.. _subscriptions![pending.Topic]];
         var left = new List<string>();
-        foreach (var route in routes)
+        foreach (var route in pending.Routes ?? await subscriptions.RoutesAsync(Topics.PubSubName, pending.Topic, cancellationToken))
         {
             var outcome = await TryDeliverAsync(route, pending.Message, cancellationToken);
             if (outcome == EventOutcome.Retry)
@@ -156,20 +189,27 @@ public sealed class OutboxEventBus(
         {
             logger.LogError("Message {message_id} on topic {topic} not delivered to {routes} after {attempts} attempts; dropping it",
                 pending.Message.Id, pending.Topic, string.Join(", ", left), pending.Attempts);
-            left.Clear();
+            return [];
         }
 
-        if (left.Count == 0)
+        return [.. left];
+    }
+
+    private async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PendingMessage pending, string[] left, CancellationToken cancellationToken)
+    {
+        if (left.Length == 0)
         {
-            await using var delete = dataSource.CreateCommand("DELETE FROM event_outbox WHERE id = $1");
+            await using var delete = new NpgsqlCommand("DELETE FROM event_outbox WHERE id = $1", connection, transaction);
             delete.Parameters.Add(new NpgsqlParameter { Value = pending.Id });
             await delete.ExecuteNonQueryAsync(cancellationToken);
             return;
         }
 
-        await using var retry = dataSource.CreateCommand("UPDATE event_outbox SET pending_routes = $2, next_attempt_at = now() + $3 WHERE id = $1");
+        await using var retry = new NpgsqlCommand(
+            "UPDATE event_outbox SET pending_routes = $2, attempts = $3, next_attempt_at = now() + $4 WHERE id = $1", connection, transaction);
         retry.Parameters.Add(new NpgsqlParameter { Value = pending.Id });
-        retry.Parameters.Add(new NpgsqlParameter { Value = left.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        retry.Parameters.Add(new NpgsqlParameter { Value = left, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        retry.Parameters.Add(new NpgsqlParameter { Value = pending.Attempts });
         retry.Parameters.Add(new NpgsqlParameter { Value = Backoff(pending.Attempts) });
         await retry.ExecuteNonQueryAsync(cancellationToken);
     }

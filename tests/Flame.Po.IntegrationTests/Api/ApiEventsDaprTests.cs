@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Flame.Po.Host;
+using Flame.Po.IntegrationTests.Dapr;
 using Flame.Po.IntegrationTests.Support;
 using Flame.Sandbox;
 
@@ -47,9 +48,9 @@ public sealed class ApiEventsDaprTests : IAsyncLifetime
     [Fact]
     public async Task The_api_subscribes_through_dapr_and_streams_each_delivered_event_once()
     {
-        var subscriptions = JsonDocument.Parse(await _host.Http.GetStringAsync("/dapr/subscribe")).RootElement;
-        subscriptions.EnumerateArray().Select(s => s.GetRawText()).Should().Contain(
-            $$"""{"pubsubname":"pubsub","topic":"analysis-events","route":"{{Route}}"}""");
+        // On the per-replica component: every Api replica sees every event.
+        var subscriptions = await DaprAppEndpointTests.SubscriptionsAsync(_host);
+        subscriptions.Should().Contain(("pubsub-replicas", "analysis-events", Route));
         await using var stream = await EventStreamReader.OpenAsync(_host.Http, _sandbox.Tokens.Management());
         stream.Response.StatusCode.Should().Be(HttpStatusCode.OK);
         await stream.WaitForCommentAsync("connected", TimeSpan.FromSeconds(10));
@@ -92,7 +93,7 @@ public sealed class ApiEventsDaprTests : IAsyncLifetime
     {
         var body = $$"""
             {"specversion":"1.0","type":"com.dapr.event.sent","source":"lifecycle","id":"{{Guid.NewGuid()}}",
-             "datacontenttype":"application/json","topic":"analysis-events","pubsubname":"pubsub","data":{{data}}}
+             "datacontenttype":"application/json","topic":"analysis-events","pubsubname":"pubsub-replicas","data":{{data}}}
             """;
         using var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/cloudevents+json");

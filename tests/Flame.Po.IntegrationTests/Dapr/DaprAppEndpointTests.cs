@@ -145,12 +145,20 @@ public sealed class DaprAppEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_embedded_host_exposes_none_of_these_routes()
+    public async Task The_embedded_host_serves_none_of_these_routes_on_its_public_port()
     {
         await using var host = await RunningHost.StartAsync(HostTarget.All, _db.EnvironmentValues());
+        var token = host.Services.GetRequiredService<Flame.Po.Dapr.Invocation.AppChannel>().Token!;
 
-        (await host.Http.GetAsync("/dapr/subscribe")).StatusCode.Should().Be(HttpStatusCode.NotFound);
-        (await host.Http.PostAsync("/status-loop", null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        // Only its private local channel serves them, and there only with its per-process token.
+        foreach (var given in new[] { null, "wrong", token })
+        {
+            using var subscribe = await Send(host, HttpMethod.Get, "/dapr/subscribe", given);
+            using var tick = await Send(host, HttpMethod.Post, "/status-loop", given);
+
+            subscribe.StatusCode.Should().BeOneOf(HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden);
+            tick.StatusCode.Should().BeOneOf(HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden);
+        }
     }
 
     private Task<RunningHost> StartAsync(string? appToken = null)
@@ -195,10 +203,14 @@ public sealed class DaprAppEndpointTests : IAsyncLifetime
         return content;
     }
 
-    private static Task<HttpResponseMessage> Send(RunningHost host, HttpMethod method, string path, string token)
+    private static Task<HttpResponseMessage> Send(RunningHost host, HttpMethod method, string path, string? token)
     {
         var request = new HttpRequestMessage(method, path);
-        request.Headers.Add("dapr-api-token", token);
+        if (token is not null)
+        {
+            request.Headers.Add("dapr-api-token", token);
+        }
+
         return host.Http.SendAsync(request);
     }
 }

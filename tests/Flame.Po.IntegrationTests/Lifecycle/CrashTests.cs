@@ -1,3 +1,4 @@
+using Flame.Po.Dapr.Faults;
 using Flame.Po.Core.Analyses;
 using Flame.Po.IntegrationTests.Support;
 using Flame.Po.Lifecycle.Analyses;

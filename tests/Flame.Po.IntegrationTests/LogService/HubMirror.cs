@@ -7,7 +7,10 @@ namespace Flame.Po.IntegrationTests.LogService;
 /// <summary>What the Sandbox's Hub holds and was told about analyses of this node, for the Hub reporting tests.</summary>
 public static class HubMirror
 {
-    /// <summary>Waits until the logging service has nothing left to deliver to the Hub.</summary>
+    /// <summary>
+    /// Waits until the logging service has nothing left to deliver to the Hub: no event left in the embedded bus's
+    /// outbox (its effect on the Hub rows is still to come) and no Hub row behind.
+    /// </summary>
     /// <param name="lines">Whether lines are forwarded too (HUB_LOGGING); otherwise only status and progress count.</param>
     public static async Task WaitForDrainedAsync(LifecycleHarness h, TimeSpan timeout, bool lines = true)
     {
@@ -15,7 +18,7 @@ public static class HubMirror
         long pending = -1;
         while (DateTime.UtcNow < deadline)
         {
-            pending = await h.Database.CountAsync(
+            pending = await h.Database.CountAsync("SELECT count(*) FROM event_outbox") + await h.Database.CountAsync(
                 "SELECT count(*) FROM hub_sync h JOIN log_stream s USING (analysis_id) WHERE h.pushed_version < h.version"
                 + (lines ? " OR h.log_cursor < s.last_line_id" : ""));
             if (pending == 0)
@@ -26,7 +29,7 @@ public static class HubMirror
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"{pending} analyses still have Hub updates pending.");
+        throw new TimeoutException($"{pending} events or analyses still have Hub updates pending.");
     }
 
     public static JsonObject Node(LifecycleHarness h, string analysisId) =>
