@@ -1,6 +1,7 @@
 using Flame.Po.Api;
 using Flame.Po.Dapr;
 using Flame.Po.Dapr.Invocation;
+using Flame.Po.Dapr.PubSub;
 using Flame.Po.Dapr.Sidecar;
 using Flame.Po.Lifecycle;
 using Flame.Po.Logging;
@@ -63,6 +64,7 @@ public static class FlameHost
         builder.AddServiceDefaults();
         builder.Services.Configure<BuildingBlockSettings>(s => s.AppId = builder.Configuration["APP_ID"] ?? AppIdOf(target));
         builder.Services.AddSettings<DaprSettings>(builder.Configuration);
+        builder.Services.AddSettings<EventBusSettings>(builder.Configuration);
         var channel = builder.AddBuildingBlocks(HealthEndpoints.ReadyTag);
         if (channel.ListenUrl is { } local)
         {

@@ -60,6 +60,17 @@ public sealed class TestDatabase(PostgresSettings server, PostgresSettings setti
         ["POSTGRES_DB"] = settings.Database,
     };
 
+    public async Task ExecuteAsync(string sql, params object[] parameters)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async Task<long> CountAsync(string sql)
     {
         await using var command = DataSource.CreateCommand(sql);
