@@ -1,6 +1,6 @@
-using Flame.Po.Dapr.Faults;
 using Flame.Po.Core;
 using Flame.Po.Dapr;
+using Flame.Po.Dapr.Faults;
 using Flame.Po.Dapr.PubSub;
 using Flame.Po.Integrations;
 using Flame.Po.Lifecycle.Analyses;

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-
-using Flame.Po.Core.Contracts;
 using Flame.Po.Core.Analyses;
+using Flame.Po.Core.Contracts;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Commands;
 using Flame.Po.Lifecycle.Reconciler;

@@ -1,6 +1,6 @@
-using Flame.Po.Dapr.Faults;
 using Flame.Po.Core.Analyses;
 using Flame.Po.Core.Contracts;
+using Flame.Po.Dapr.Faults;
 using Flame.Po.Dapr.State;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Cluster;

@@ -1,7 +1,6 @@
 using System.Text;
-
-using Flame.Po.Dapr.Faults;
 using Flame.Po.Core.Analyses;
+using Flame.Po.Dapr.Faults;
 using Flame.Po.Integrations.Keycloak;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Archive;
@@ -13,7 +12,6 @@ using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-
 using static Flame.Po.Lifecycle.Reconciler.LifecycleAction;
 
 namespace Flame.Po.Lifecycle.Reconciler;

@@ -1,7 +1,7 @@
-using Flame.Po.Core.Contracts;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Flame.Po.Core.Contracts;
 
 namespace Flame.Po.Logging.Ingestion;
 

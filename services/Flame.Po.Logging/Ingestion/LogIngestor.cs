@@ -1,6 +1,5 @@
-using Flame.Po.Core.Contracts;
 using System.Threading.Channels;
-
+using Flame.Po.Core.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace Flame.Po.Logging.Ingestion;

@@ -1,13 +1,13 @@
 using System.Text.Json;
 using Flame.Po.Core;
+using Flame.Po.Core.Analyses;
 using Flame.Po.Core.Contracts;
 using Flame.Po.Dapr.Invocation;
-using Flame.Po.Core.Analyses;
 using Flame.Po.Dapr.State;
+using Flame.Po.IntegrationTests.Support;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Archive;
 using Flame.Po.Lifecycle.Workloads;
-using Flame.Po.IntegrationTests.Support;
 using Flame.Sandbox.Faults;
 using Microsoft.Extensions.DependencyInjection;
 

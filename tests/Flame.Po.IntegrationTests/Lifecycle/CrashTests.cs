@@ -1,5 +1,5 @@
-using Flame.Po.Dapr.Faults;
 using Flame.Po.Core.Analyses;
+using Flame.Po.Dapr.Faults;
 using Flame.Po.IntegrationTests.Support;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Archive;

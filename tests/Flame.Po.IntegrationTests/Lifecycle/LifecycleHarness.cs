@@ -1,5 +1,5 @@
-using Flame.Po.Core.Contracts;
 using Flame.Po.Core.Analyses;
+using Flame.Po.Core.Contracts;
 using Flame.Po.Host;
 using Flame.Po.IntegrationTests.Support;
 using Flame.Po.Lifecycle.Analyses;
