@@ -31,14 +31,22 @@ public sealed class SidecarHost : IAsyncDisposable
 
     public static async Task<SidecarHost> StartAsync(Sidecar sidecar, IReadOnlyList<ISidecarFeature> features, CancellationToken ct)
     {
-        sidecar.HttpPort = sidecar.Options.HttpPort != 0 ? sidecar.Options.HttpPort : FreePort.Next();
-        sidecar.GrpcPort = sidecar.Options.GrpcPort != 0 ? sidecar.Options.GrpcPort : FreePort.Next();
+        ListenOptions? httpListen = null, grpcListen = null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(IPAddress.Loopback, sidecar.HttpPort, l => l.Protocols = HttpProtocols.Http1);
-            k.Listen(IPAddress.Loopback, sidecar.GrpcPort, l => l.Protocols = HttpProtocols.Http2);
+            // Port 0 binds any free port; Kestrel updates the listen options with the bound port.
+            k.Listen(IPAddress.Loopback, sidecar.Options.HttpPort, l =>
+            {
+                l.Protocols = HttpProtocols.Http1;
+                httpListen = l;
+            });
+            k.Listen(IPAddress.Loopback, sidecar.Options.GrpcPort, l =>
+            {
+                l.Protocols = HttpProtocols.Http2;
+                grpcListen = l;
+            });
             k.Limits.MaxRequestBodySize = 4 * 1024 * 1024;
             k.AddServerHeader = false;
         });
@@ -57,8 +65,7 @@ public sealed class SidecarHost : IAsyncDisposable
 
         var app = builder.Build();
         var invoker = new ServiceInvoker(sidecar);
-        var grpcPort = sidecar.GrpcPort;
-        app.UseWhen(c => c.Connection.LocalPort != grpcPort, http =>
+        app.UseWhen(c => c.Connection.LocalPort != sidecar.GrpcPort, http =>
         {
             http.Use((context, next) => ApiTokenMiddleware.InvokeAsync(context, sidecar, () => next(context)));
             http.Use(async (context, next) =>
@@ -75,7 +82,7 @@ public sealed class SidecarHost : IAsyncDisposable
         });
         app.UseRouting();
         var httpRoutes = app.MapGroup("").AddEndpointFilter(async (context, next) =>
-            context.HttpContext.Connection.LocalPort == grpcPort ? Results.NotFound() : await next(context));
+            context.HttpContext.Connection.LocalPort == sidecar.GrpcPort ? Results.NotFound() : await next(context));
         HealthEndpoints.Map(httpRoutes, sidecar);
         StateEndpoints.Map(httpRoutes, sidecar);
         PublishEndpoints.Map(httpRoutes, sidecar);
@@ -86,8 +93,10 @@ public sealed class SidecarHost : IAsyncDisposable
         }
 
         // Any other path is a service invocation: /v1.0/invoke/{id}/method/… or any path with a dapr-app-id header.
-        app.MapFallback(context => context.Connection.LocalPort == grpcPort ? Task.CompletedTask : invoker.HandleAsync(context));
+        app.MapFallback(context => context.Connection.LocalPort == sidecar.GrpcPort ? Task.CompletedTask : invoker.HandleAsync(context));
         await app.StartAsync(ct);
+        sidecar.HttpPort = httpListen!.IPEndPoint!.Port;
+        sidecar.GrpcPort = grpcListen!.IPEndPoint!.Port;
         sidecar.Logger.LogInformation("sidecar of {app_id} replica {replica}: http {http} grpc {grpc}", sidecar.AppId, sidecar.Replica, sidecar.HttpPort, sidecar.GrpcPort);
         return new SidecarHost(app, sidecar);
     }
