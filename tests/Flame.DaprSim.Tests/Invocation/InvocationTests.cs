@@ -62,10 +62,10 @@ public sealed class InvocationTests
         await Sim.ReadyAsync(sim.Sidecar("logging"));
 
         using var http = Sim.Http(sim.Sidecar("api"));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/po/logs?x=1") { Content = Sim.Json("{}") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/po/logs.json?x=1") { Content = Sim.Json("{}") };
         request.Headers.Add("dapr-app-id", "logging");
-        (await (await http.SendAsync(request)).Content.ReadAsStringAsync()).Should().Be("POST /po/logs?x=1 {}");
-        target.Received("/po/logs").Single().Header("dapr-app-id").Should().BeNull("daprd removes the header before forwarding");
+        (await (await http.SendAsync(request)).Content.ReadAsStringAsync()).Should().Be("POST /po/logs.json?x=1 {}");
+        target.Received("/po/logs.json").Single().Header("dapr-app-id").Should().BeNull("daprd removes the header before forwarding");
 
         using var invoke = Dapr.Client.DaprClient.CreateInvokeHttpClient("logging", $"http://127.0.0.1:{sim.Sidecar("api").HttpPort}", "t");
         (await invoke.GetStringAsync("/po/status")).Should().Be("GET /po/status ");

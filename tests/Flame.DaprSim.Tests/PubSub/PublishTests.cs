@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 
 using Dapr;
+using Dapr.AspNetCore;
 
 using Flame.DaprSim.Tests.Support;
 
@@ -51,6 +52,30 @@ public sealed class PublishTests
         ce["traceparent"]!.GetValue<string>().Should().StartWith($"00-{activity.TraceId}-").And.Be(ce["traceid"]!.GetValue<string>());
         ce.ContainsKey("tracestate").Should().BeTrue();
         sim.Deliveries.Should().ContainSingle(d => d.AppId == "logging" && d.Outcome == Inspection.DeliveryOutcome.Success);
+    }
+
+    [Fact]
+    public async Task A_Dapr_AspNetCore_subscriber_with_MapSubscribeHandler_and_UseCloudEvents_gets_the_data()
+    {
+        var received = new TaskCompletionSource<Order>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var subscriber = await TestApp.StartAsync((app, _) =>
+        {
+            app.UseCloudEvents();
+            app.MapSubscribeHandler();
+            app.MapPost("/orders", (Order order) =>
+            {
+                received.TrySetResult(order);
+                return Results.Ok();
+            }).WithTopic("pubsub", "orders");
+        });
+        await using var sim = await DaprSimulator.StartAsync(Sim.Options(Sim.Resources(Sim.PubSub()), Sim.App("logging", subscriber.Port)));
+        await Sim.ReadyAsync(sim.Sidecar("logging"));
+        sim.Sidecar("logging").Subscriptions.Should().ContainSingle(s => s.PubsubName == "pubsub" && s.Topic == "orders", "the SDK writes pubsubName, which daprd reads case-insensitively");
+        using var client = Sim.Client(sim.Sidecar("logging"));
+
+        await client.PublishEventAsync("pubsub", "orders", new Order("o9", 2));
+
+        (await received.Task.WaitAsync(Sim.Patience)).Should().Be(new Order("o9", 2));
     }
 
     [Fact]

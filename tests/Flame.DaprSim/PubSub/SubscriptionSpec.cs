@@ -29,34 +29,42 @@ public sealed record SubscriptionSpec(
     public static SubscriptionSpec FromJson(JsonObject json, string type)
     {
         var rules = new List<RouteRule>();
-        foreach (var rule in (json["routes"]?["rules"] as JsonArray ?? []).OfType<JsonObject>())
+        var routes = Field(json, "routes") as JsonObject;
+        foreach (var rule in ((routes is null ? null : Field(routes, "rules")) as JsonArray ?? []).OfType<JsonObject>())
         {
-            rules.Add(new RouteRule(RouteMatch.Parse(YamlDocuments.Text(rule["match"]) ?? ""), YamlDocuments.Text(rule["path"]) ?? ""));
+            rules.Add(new RouteRule(RouteMatch.Parse(YamlDocuments.Text(Field(rule, "match")) ?? ""), YamlDocuments.Text(Field(rule, "path")) ?? ""));
         }
 
-        if (YamlDocuments.Text(json["routes"]?["default"]) is { Length: > 0 } fallback)
+        if (routes is not null && YamlDocuments.Text(Field(routes, "default")) is { Length: > 0 } fallback)
         {
             rules.Add(new RouteRule(null, fallback));
         }
-        else if (YamlDocuments.Text(json["route"]) is { Length: > 0 } route)
+        else if (YamlDocuments.Text(Field(json, "route")) is { Length: > 0 } route)
         {
             rules.Add(new RouteRule(null, route));
         }
 
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in json["metadata"] as JsonObject ?? [])
+        foreach (var (key, value) in Field(json, "metadata") as JsonObject ?? [])
         {
             metadata[key] = YamlDocuments.Text(value) ?? "";
         }
 
         return new SubscriptionSpec(
-            YamlDocuments.Text(json["pubsubname"]) ?? "",
-            YamlDocuments.Text(json["topic"]) ?? "",
+            YamlDocuments.Text(Field(json, "pubsubname")) ?? "",
+            YamlDocuments.Text(Field(json, "topic")) ?? "",
             rules,
-            YamlDocuments.Text(json["deadLetterTopic"]) is { Length: > 0 } dlq ? dlq : null,
+            YamlDocuments.Text(Field(json, "deadLetterTopic")) is { Length: > 0 } dlq ? dlq : null,
             metadata,
             type);
     }
+
+    /// <summary>
+    /// A field as Go's encoding/json finds it: the exact name first, else case-insensitively, so the <c>pubsubName</c>
+    /// that Dapr.AspNetCore's <c>MapSubscribeHandler</c> writes matches daprd's <c>pubsubname</c>.
+    /// </summary>
+    private static JsonNode? Field(JsonObject json, string name) =>
+        json.TryGetPropertyValue(name, out var exact) ? exact : json.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 
     /// <summary>The path of the first rule whose match holds (daprd: <c>findMatchingRoute</c>); null = no route, the event is dropped.</summary>
     public string? RouteFor(JsonObject cloudEvent) =>

@@ -93,7 +93,7 @@ public sealed class SidecarHost : IAsyncDisposable
         }
 
         // Any other path is a service invocation: /v1.0/invoke/{id}/method/… or any path with a dapr-app-id header.
-        app.MapFallback(context => context.Connection.LocalPort == sidecar.GrpcPort ? Task.CompletedTask : invoker.HandleAsync(context));
+        app.MapFallback("{**path}", context => context.Connection.LocalPort == sidecar.GrpcPort ? Task.CompletedTask : invoker.HandleAsync(context));
         await app.StartAsync(ct);
         sidecar.HttpPort = httpListen!.IPEndPoint!.Port;
         sidecar.GrpcPort = grpcListen!.IPEndPoint!.Port;
