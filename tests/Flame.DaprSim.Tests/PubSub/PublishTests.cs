@@ -51,6 +51,7 @@ public sealed class PublishTests
         DateTimeOffset.TryParse(ce["time"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, out _).Should().BeTrue();
         ce["traceparent"]!.GetValue<string>().Should().StartWith($"00-{activity.TraceId}-").And.Be(ce["traceid"]!.GetValue<string>());
         ce.ContainsKey("tracestate").Should().BeTrue();
+        await Sim.Until(() => sim.Deliveries.Count == 1, "the delivery record");
         sim.Deliveries.Should().ContainSingle(d => d.AppId == "logging" && d.Outcome == Inspection.DeliveryOutcome.Success);
     }
 
