@@ -49,7 +49,7 @@ public sealed class HealthAndMetadataTests
         metadata.Id.Should().Be("lifecycle");
         metadata.Components.Select(c => (c.Name, c.Type, c.Version)).Should().BeEquivalentTo(
             [("pubsub", "pubsub.redis", "v1"), ("po-secrets", "secretstores.local.env", "v1"), ("statestore", "state.postgresql", "v2"), ("status-loop", "bindings.cron", "v1")]);
-        (await Sim.Client(sim.Sidecar("api")).GetMetadataAsync()).Components.Select(c => c.Name).Should().Equal("pubsub");
+        (await Sim.Client(sim.Sidecar("api")).GetMetadataAsync()).Components.Select(c => c.Name).Should().BeEquivalentTo(["pubsub", "pubsub-replicas"]);
 
         using var http = Sim.Http(sim.Sidecar("lifecycle"));
         var json = JsonNode.Parse(await http.GetStringAsync("/v1.0/metadata"))!;

@@ -144,4 +144,28 @@ public sealed class DeliveryTests
         await Sim.Until(() => a.Received("/t").Count == count && b.Received("/t").Count == count, "every message on each replica");
         sim.ConsumerGroups("pubsub", "t").Should().BeEquivalentTo(["api-0", "api-1"]);
     }
+
+    [Fact]
+    public async Task Two_components_on_one_redis_share_their_streams_so_a_per_replica_component_sees_what_the_default_one_publishes()
+    {
+        const string subscribeReplicas = """[{"pubsubname":"pubsub-replicas","topic":"t","route":"/t"}]""";
+        await using var a = await TestApp.StartAsync(TestApp.Subscribing(subscribeReplicas, (app, _) => app.MapPost("/t", () => Results.Ok())));
+        await using var b = await TestApp.StartAsync(TestApp.Subscribing(subscribeReplicas, (app, _) => app.MapPost("/t", () => Results.Ok())));
+        await using var publisher = await TestApp.StartAsync((_, _) => { });
+        var replicas = Sim.PubSub("    - { name: consumerID, value: \"{podName}\" }", name: "pubsub-replicas");
+        var elsewhere = Sim.PubSub(name: "pubsub-elsewhere").Replace("localhost:6379", "other:6379", StringComparison.Ordinal);
+        await using var sim = await DaprSimulator.StartAsync(Sim.Options(
+            Sim.Resources(Sim.PubSub(), replicas, elsewhere), Sim.App("lifecycle", publisher.Port), Sim.App("api", a.Port, 0), Sim.App("api", b.Port, 1)));
+        await Sim.ReadyAsync(sim.Sidecar("api", 0));
+        await Sim.ReadyAsync(sim.Sidecar("api", 1));
+        using var client = Sim.Client(sim.Sidecar("lifecycle"));
+
+        await client.PublishEventAsync("pubsub", "t", new { n = 1 });
+        await client.PublishEventAsync("pubsub-elsewhere", "t", new { n = 2 });
+
+        await Sim.Until(() => a.Received("/t").Count == 1 && b.Received("/t").Count == 1, "the message on each replica");
+        await Task.Delay(300);
+        a.Received("/t").Should().ContainSingle("a component on another Redis is another broker");
+        sim.ConsumerGroups("pubsub-replicas", "t").Should().BeEquivalentTo(["api-0", "api-1"]);
+    }
 }

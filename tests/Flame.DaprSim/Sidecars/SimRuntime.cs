@@ -32,7 +32,8 @@ public sealed class SimRuntime
             }
             else if (component.IsPubSub)
             {
-                Brokers[component.Name] = new PubSubBroker(component, this);
+                var sameBackend = Brokers.Values.FirstOrDefault(b => PubSubBroker.BackendKey(b.Component) == PubSubBroker.BackendKey(component));
+                Brokers[component.Name] = new PubSubBroker(component, this, sameBackend);
             }
         }
     }
