@@ -5,6 +5,9 @@
 # (tests/Flame.Sandbox: Kubernetes API, Keycloak and Hub simulators) and points the PO at it.
 # PO_SKIP_BUILD=1 runs the existing Release build (tests use it). Extra arguments go to the host,
 # e.g. ./run.sh --target api
+# ./run.sh --dapr-sim runs the Dapr mode as three processes instead: api, lifecycle and logging (--target each), each
+# with its simulated Dapr sidecar (tests/Flame.DaprSim, one process for the three sidecars, loading components/),
+# against the same PostgreSQL and sandbox. It prints the same PO_URL=/PO_TOKEN=/... lines.
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
@@ -14,7 +17,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 pgdir="$root/.local/postgres"
 started_pg=""
 host_pid=""
+host_pids=""
+sim_pid=""
 sandbox_pid=""
+dapr_sim=""
+if [ "${1:-}" = "--dapr-sim" ]; then
+  dapr_sim=1
+  shift
+fi
 # SIGTERM, then SIGKILL if the process is still there after 15 s, so nothing outlives run.sh.
 stop_pid() {
   local pid=$1
@@ -28,6 +38,8 @@ stop_pid() {
 }
 cleanup() {
   [ -n "$host_pid" ] && stop_pid "$host_pid"
+  for pid in $host_pids; do stop_pid "$pid"; done
+  [ -n "$sim_pid" ] && stop_pid "$sim_pid"
   [ -n "$sandbox_pid" ] && stop_pid "$sandbox_pid"
   [ -n "$started_pg" ] && pg_stop "$pgdir"
   return 0
@@ -67,6 +79,9 @@ if [ "${PO_SKIP_BUILD:-}" != "1" ]; then
   if [ -n "$use_sandbox" ]; then
     dotnet build -c Release -v quiet -nologo tests/Flame.Sandbox/Flame.Sandbox.csproj >/dev/null
   fi
+  if [ -n "$dapr_sim" ]; then
+    dotnet build -c Release -v quiet -nologo tests/Flame.DaprSim/Flame.DaprSim.csproj >/dev/null
+  fi
 fi
 
 announced=""
@@ -102,9 +117,49 @@ if [ -n "$use_sandbox" ]; then
   echo "run.sh: sandbox on $(sandbox KUBERNETES_HTTP_URL) (namespace $PO_NAMESPACE, files in $sandbox_dir)" >&2
 fi
 
-[ $# -eq 0 ] && set -- --target all
-dotnet services/Flame.Po.Host/bin/Release/net10.0/Flame.Po.Host.dll "$@" &
-host_pid=$!
+host_dll=services/Flame.Po.Host/bin/Release/net10.0/Flame.Po.Host.dll
+if [ -n "$dapr_sim" ]; then
+  # The sidecars: components/ as they are, but the status-loop cron at STATUS_LOOP_INTERVAL (default 10 s).
+  sim_dir="$root/.local/dapr-sim"
+  rm -rf "$sim_dir"
+  mkdir -p "$sim_dir/components"
+  chmod 700 "$sim_dir"
+  cp components/*.yaml "$sim_dir/components/"
+  sed -i "s/@every [0-9.]*m\?s/@every ${STATUS_LOOP_INTERVAL:-10}s/" "$sim_dir/components/status-loop.yaml"
+  export APP_API_TOKEN="app-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  export DAPR_API_TOKEN="dapr-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  lifecycle_port=${LIFECYCLE_PORT:-8001}
+  logging_port=${LOGGING_PORT:-8002}
+  dotnet tests/Flame.DaprSim/bin/Release/net10.0/Flame.DaprSim.dll --resources "$sim_dir/components" \
+    --app "id=api,app-port=$port,http-port=0,grpc-port=0,config=components/config-api.yaml" \
+    --app "id=lifecycle,app-port=$lifecycle_port,http-port=0,grpc-port=0,config=components/config.yaml" \
+    --app "id=logging,app-port=$logging_port,http-port=0,grpc-port=0,config=components/config.yaml" \
+    > "$sim_dir/sim.out" 2> "$sim_dir/sim.err" &
+  sim_pid=$!
+  for _ in $(seq 1 120); do
+    grep -q '^DAPR_SIM ready' "$sim_dir/sim.out" && break
+    kill -0 "$sim_pid" 2>/dev/null || { echo "run.sh: the Dapr simulator exited: $(tail -n 5 "$sim_dir/sim.err")" >&2; exit 1; }
+    sleep 0.5
+  done
+  grep -q '^DAPR_SIM ready' "$sim_dir/sim.out" || { echo "run.sh: the Dapr simulator did not start within 60 s" >&2; exit 1; }
+  sidecar_port() { sed -n "s/^DAPR_SIM app=$1 replica=0 http=\([0-9]*\) grpc=\([0-9]*\)$/\\$2/p" "$sim_dir/sim.out" | head -n 1; }
+  start_app() {
+    local app=$1 app_port=$2 listen=$3
+    PO_BUILDING_BLOCKS=dapr DAPR_HTTP_PORT=$(sidecar_port "$app" 1) DAPR_GRPC_PORT=$(sidecar_port "$app" 2) APP_ID=$app \
+      dotnet "$host_dll" --target "$app" --urls "http://$listen:$app_port" &
+    host_pids="$host_pids $!"
+    echo "run.sh: $app on $listen:$app_port, its sidecar on HTTP $(sidecar_port "$app" 1) / gRPC $(sidecar_port "$app" 2)" >&2
+  }
+  start_app lifecycle "$lifecycle_port" 127.0.0.1
+  start_app logging "$logging_port" 127.0.0.1
+  start_app api "$port" 0.0.0.0
+  host_pid=${host_pids##* }
+  host_pids=${host_pids% *}
+else
+  [ $# -eq 0 ] && set -- --target all
+  dotnet "$host_dll" "$@" &
+  host_pid=$!
+fi
 
 # HTTP status of a GET, 000 when nothing answers.
 status_of() { curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null || true; }
