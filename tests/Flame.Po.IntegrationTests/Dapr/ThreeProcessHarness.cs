@@ -1,0 +1,217 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Flame.DaprSim;
+using Flame.DaprSim.Sidecars;
+using FreePort = Flame.Po.IntegrationTests.Support.FreePort;
+using Flame.Po.IntegrationTests.Support;
+using Flame.Sandbox;
+
+namespace Flame.Po.IntegrationTests.Dapr;
+
+/// <summary>
+/// The Dapr mode as three real processes of the one executable (<c>--target api|lifecycle|logging</c>), each with
+/// its simulated Dapr sidecar (<see cref="DaprSimulator"/>, loading the repository's <c>components/</c> with the
+/// status-loop cron made fast), against the Kubernetes/Keycloak/Hub sandbox and PostgreSQL. Two further sidecars
+/// without an app play callers: <c>flame-hub-adapter</c> (allowed to invoke the api) and <c>intruder</c>.
+/// </summary>
+public sealed partial class ThreeProcessHarness : IAsyncDisposable
+{
+    public const string AppToken = "three-process-app-token";
+    public const string ApiToken = "three-process-dapr-token";
+    public static readonly string[] Apps = ["api", "lifecycle", "logging"];
+
+    private readonly Dictionary<string, HostProcess> _processes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _ports;
+    private readonly Dictionary<string, string?> _settings;
+    private readonly string _resources;
+
+    private ThreeProcessHarness(SandboxServer sandbox, TestDatabase database, DaprSimulator sim, Dictionary<string, int> ports, Dictionary<string, string?> settings, string resources)
+    {
+        Sandbox = sandbox;
+        Database = database;
+        Sim = sim;
+        _ports = ports;
+        _settings = settings;
+        _resources = resources;
+        Http = new HttpClient { BaseAddress = Url("api"), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public SandboxServer Sandbox { get; }
+
+    public TestDatabase Database { get; }
+
+    public DaprSimulator Sim { get; }
+
+    /// <summary>The api's public port, as clients call it.</summary>
+    public HttpClient Http { get; }
+
+    public Uri Url(string app) => new($"http://127.0.0.1:{_ports[app]}/");
+
+    public string Output(string app) => _processes[app].Output;
+
+    public static async Task<ThreeProcessHarness> StartAsync(IDictionary<string, string?>? overrides = null)
+    {
+        var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = 0.05, TokenLifetime = TimeSpan.FromMinutes(10) });
+        var database = await TestPostgres.CreateDatabaseAsync();
+        var ports = Apps.ToDictionary(app => app, _ => FreePort.Next(), StringComparer.Ordinal);
+        var resources = CopyComponents();
+        var sim = await DaprSimulator.StartAsync(new DaprSimOptions
+        {
+            ResourcesPaths = [resources],
+            Sidecars =
+            [
+                Sidecar("api", ports["api"], Path.Combine(resources, "config-api.yaml")),
+                Sidecar("lifecycle", ports["lifecycle"], Path.Combine(resources, "config.yaml")),
+                Sidecar("logging", ports["logging"], Path.Combine(resources, "config.yaml")),
+                Sidecar("flame-hub-adapter", FreePort.Next(), null),
+                Sidecar("intruder", FreePort.Next(), null),
+            ],
+            RedeliveryDelay = TimeSpan.FromMilliseconds(100),
+            RedeliveryMaxDelay = TimeSpan.FromSeconds(2),
+            AppProbeInterval = TimeSpan.FromMilliseconds(100),
+            SubscribeRetryInterval = TimeSpan.FromMilliseconds(200),
+        });
+
+        var settings = database.EnvironmentValues();
+        settings["KUBECONFIG"] = sandbox.KubeconfigPath;
+        settings["PO_NAMESPACE"] = sandbox.Namespace;
+        settings["ANALYSIS_ACCESS"] = "proxy";
+        settings["KEYCLOAK_URL"] = sandbox.KeycloakBaseUrl;
+        settings["RESULT_CLIENT_ID"] = "flame-po";
+        settings["RESULT_CLIENT_SECRET"] = "flame-po-secret";
+        settings["HUB_URL_CORE"] = sandbox.HubUrl;
+        settings["HUB_URL_AUTH"] = sandbox.HubAuthUrl;
+        settings["HUB_CLIENT_ID"] = "flame-node-robot";
+        settings["HUB_CLIENT_SECRET"] = "flame-node-robot-secret";
+        settings["HUB_SYNC_INTERVAL"] = "0.2";
+        settings["HUB_LOGGING"] = "true";
+        settings["STATUS_LOOP_INTERVAL"] = "0.5";
+        settings["STARTUP_GRACE"] = "5";
+        settings["PENDING_TIMEOUT"] = "1";
+        settings["UNRESPONSIVE_TIMEOUT"] = "2";
+        settings["RESTART_BACKOFF_BASE"] = "0.05";
+        settings["RESTART_BACKOFF_MAX"] = "0.2";
+        settings["ORPHAN_GRACE"] = "15";
+        settings["HEALTHZ_TIMEOUT"] = "2";
+        settings["LOG_LEVEL"] = "warning";
+        settings["PO_BUILDING_BLOCKS"] = "dapr";
+        settings["APP_API_TOKEN"] = AppToken;
+        settings["DAPR_API_TOKEN"] = ApiToken;
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var harness = new ThreeProcessHarness(sandbox, database, sim, ports, settings, resources);
+        foreach (var app in Apps)
+        {
+            harness.Start(app);
+        }
+
+        sandbox.StreamLogsUrl = new Uri(harness.Url("api"), "/po/stream_logs");
+        foreach (var app in Apps)
+        {
+            await harness.WaitForReadyAsync(app);
+        }
+
+        return harness;
+    }
+
+    /// <summary>Kills the app's process (SIGKILL) and starts it again, on the same port and sidecar.</summary>
+    public async Task KillAsync(string app)
+    {
+        await _processes[app].DisposeAsync();
+        _processes.Remove(app);
+    }
+
+    public void Start(string app)
+    {
+        var sidecar = Sim.Sidecar(app);
+        var environment = new Dictionary<string, string?>(_settings)
+        {
+            ["DAPR_HTTP_PORT"] = sidecar.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DAPR_GRPC_PORT"] = sidecar.GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["APP_ID"] = app,
+        };
+        _processes[app] = HostProcess.Start(["--target", app, "--urls", $"http://127.0.0.1:{_ports[app]}"], environment);
+    }
+
+    public async Task WaitForReadyAsync(string app, TimeSpan? timeout = null)
+    {
+        using var http = new HttpClient { BaseAddress = Url(app), Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        var last = "(no answer)";
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var response = await http.GetAsync("/readyz");
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException e)
+            {
+                last = e.Message;
+            }
+
+            if (_processes[app].ExitCode is { } code)
+            {
+                throw new InvalidOperationException($"{app} exited with {code}:\n{_processes[app].Output}");
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{app} is not ready; last answer: {last}\n{_processes[app].Output}");
+    }
+
+    /// <summary>A client of one caller's sidecar (its HTTP API, with the sidecar's API token).</summary>
+    public HttpClient SidecarOf(string appId)
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Sim.Sidecar(appId).HttpPort}/"), Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Add("dapr-api-token", ApiToken);
+        return http;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        foreach (var process in _processes.Values)
+        {
+            await process.DisposeAsync();
+        }
+
+        await Sim.DisposeAsync();
+        await Database.DisposeAsync();
+        await Sandbox.DisposeAsync();
+        Directory.Delete(_resources, recursive: true);
+    }
+
+    private static SidecarOptions Sidecar(string appId, int appPort, string? config) =>
+        new() { AppId = appId, AppPort = appPort, ConfigPath = config, ApiToken = ApiToken, AppToken = AppToken };
+
+    /// <summary>The repository's components, the status-loop cron every 500 ms instead of every 10 s.</summary>
+    private static string CopyComponents()
+    {
+        var target = Path.Combine(Path.GetTempPath(), "flame-po-components-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "components"), "*.yaml"))
+        {
+            var text = File.ReadAllText(file);
+            if (Path.GetFileName(file) == "status-loop.yaml")
+            {
+                text = EverySchedule().Replace(text, "@every 500ms");
+            }
+
+            File.WriteAllText(Path.Combine(target, Path.GetFileName(file)), text);
+        }
+
+        return target;
+    }
+
+    [GeneratedRegex(@"@every \d+s")]
+    private static partial Regex EverySchedule();
+}
