@@ -21,17 +21,16 @@ public sealed class ApiEventsDaprTests : IAsyncLifetime
 
     private SandboxServer _sandbox = null!;
     private TestDatabase _db = null!;
-    private FakeDaprSidecar _sidecar = null!;
+    private SimulatedSidecar _sidecar = null!;
     private RunningHost _host = null!;
 
     public async Task InitializeAsync()
     {
         _sandbox = await SandboxServer.StartAsync(new SandboxOptions());
         _db = await TestPostgres.CreateDatabaseAsync();
-        _sidecar = await FakeDaprSidecar.StartAsync();
-        var settings = new Dictionary<string, string?>(_db.EnvironmentValues())
+        _sidecar = await SimulatedSidecar.StartAsync(appId: "api");
+        var settings = new Dictionary<string, string?>(_sidecar.HostSettings(_db.EnvironmentValues()))
         {
-            ["DAPR_HTTP_PORT"] = _sidecar.Port.ToString(CultureInfo.InvariantCulture),
             ["KEYCLOAK_URL"] = _sandbox.KeycloakBaseUrl,
         };
         _host = await RunningHost.StartAsync(HostTarget.Api, settings);

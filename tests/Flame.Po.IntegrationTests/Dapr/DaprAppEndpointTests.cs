@@ -27,20 +27,13 @@ public sealed class DaprAppEndpointTests : IAsyncLifetime
          "tracestate":"","data":{"analysis_id":"3fa85f64-5717-4562-b3fc-2c963f66afa6","to":"executing"}}
         """;
 
+    private const string TestTopic = "test-events";
+
     private TestDatabase _db = null!;
-    private FakeDaprSidecar _sidecar = null!;
 
-    public async Task InitializeAsync()
-    {
-        _db = await TestPostgres.CreateDatabaseAsync();
-        _sidecar = await FakeDaprSidecar.StartAsync();
-    }
+    public async Task InitializeAsync() => _db = await TestPostgres.CreateDatabaseAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _sidecar.DisposeAsync();
-        await _db.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     public sealed class ScriptedSubscriber : ISubscriber
     {
@@ -65,14 +58,15 @@ public sealed class DaprAppEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Subscribe_lists_every_subscription_for_daprd()
     {
-        await using var host = await StartAsync();
+        await using var sidecar = await SimulatedSidecar.StartAsync();
+        await using var host = await StartAsync(sidecar);
 
         var json = await SubscriptionsAsync(host);
 
         json.Should().BeEquivalentTo(
         [
-            ("pubsub", "analysis-events", "/events/analysis"),
-            ("pubsub", "analysis-events", "/events/api/analysis-events"),
+            ("pubsub", TestTopic, "/events/analysis"),
+            ("pubsub-replicas", "analysis-events", "/events/api/analysis-events"),
             ("pubsub", "analysis-reports", "/events/lifecycle/analysis-reports"),
             ("pubsub", "analysis-events", "/events/logging/analysis-events"),
         ]);
@@ -85,7 +79,8 @@ public sealed class DaprAppEndpointTests : IAsyncLifetime
     [InlineData(null, "RETRY")]
     public async Task A_delivered_cloud_event_reaches_the_subscriber_and_its_answer_goes_back(EventOutcome? outcome, string status)
     {
-        await using var host = await StartAsync();
+        await using var sidecar = await SimulatedSidecar.StartAsync();
+        await using var host = await StartAsync(sidecar);
         while (ScriptedSubscriber.Outcomes.Next.TryDequeue(out _))
         {
         }
@@ -105,7 +100,8 @@ public sealed class DaprAppEndpointTests : IAsyncLifetime
     [Fact]
     public async Task A_body_that_is_not_a_cloud_event_is_dropped_not_retried_forever()
     {
-        await using var host = await StartAsync();
+        await using var sidecar = await SimulatedSidecar.StartAsync();
+        await using var host = await StartAsync(sidecar);
 
         using var response = await host.Http.PostAsync(Route, CloudEventContent("{not json"));
 
@@ -115,7 +111,8 @@ public sealed class DaprAppEndpointTests : IAsyncLifetime
     [Fact]
     public async Task The_cron_binding_answers_options_and_each_post_is_a_status_loop_tick()
     {
-        await using var host = await StartAsync();
+        await using var sidecar = await SimulatedSidecar.StartAsync(cron: false);
+        await using var host = await StartAsync(sidecar);
 
         var before = await host.WaitForReadinessAsync(HttpStatusCode.ServiceUnavailable);
         using var options = await host.Http.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/status-loop"));
@@ -132,7 +129,8 @@ public sealed class DaprAppEndpointTests : IAsyncLifetime
     [Fact]
     public async Task With_an_app_api_token_daprd_must_present_it()
     {
-        await using var host = await StartAsync(appToken: "app-secret-token");
+        await using var sidecar = await SimulatedSidecar.StartAsync(appToken: "app-secret-token");
+        await using var host = await StartAsync(sidecar, appToken: "app-secret-token");
 
         using var missing = await host.Http.PostAsync("/status-loop", null);
         using var wrong = await Send(host, HttpMethod.Get, "/dapr/subscribe", "nope");
@@ -161,18 +159,17 @@ public sealed class DaprAppEndpointTests : IAsyncLifetime
         }
     }
 
-    private Task<RunningHost> StartAsync(string? appToken = null)
+    private Task<RunningHost> StartAsync(SimulatedSidecar sidecar, string? appToken = null)
     {
-        var settings = new Dictionary<string, string?>(_db.EnvironmentValues())
+        var settings = new Dictionary<string, string?>(sidecar.HostSettings(_db.EnvironmentValues()))
         {
-            ["DAPR_HTTP_PORT"] = _sidecar.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["APP_API_TOKEN"] = appToken,
         };
         return RunningHost.StartAsync(
             HostTarget.All,
             settings,
             builder => builder.Services.AddScoped<ScriptedSubscriber>(),
-            app => app.MapSubscription<ScriptedSubscriber>(Topics.PubSubName, Topics.AnalysisEvents, Route));
+            app => app.MapSubscription<ScriptedSubscriber>(Topics.PubSubName, TestTopic, Route));
     }
 
     /// <summary>The subscriptions the app announces, as (pubsub, topic, route) whatever the SDK's JSON spelling.</summary>

@@ -61,16 +61,15 @@ public sealed class DaprDeliveryPayloadTests : IAsyncLifetime
         """;
 
     private TestDatabase _db = null!;
-    private FakeDaprSidecar _sidecar = null!;
+    private SimulatedSidecar _sidecar = null!;
     private RunningHost _host = null!;
 
     public async Task InitializeAsync()
     {
         _db = await TestPostgres.CreateDatabaseAsync();
-        _sidecar = await FakeDaprSidecar.StartAsync();
-        var settings = new Dictionary<string, string?>(_db.EnvironmentValues())
+        _sidecar = await SimulatedSidecar.StartAsync(appToken: AppToken);
+        var settings = new Dictionary<string, string?>(_sidecar.HostSettings(_db.EnvironmentValues()))
         {
-            ["DAPR_HTTP_PORT"] = _sidecar.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["APP_API_TOKEN"] = AppToken,
         };
         _host = await RunningHost.StartAsync(
