@@ -47,18 +47,18 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>--target all</c> on a free loopback port.</summary>
-    public static HostProcess Start(IReadOnlyDictionary<string, string?> environment)
+    /// <summary>Starts <paramref name="target"/> (default <c>all</c>) on <paramref name="port"/> or a free loopback port.</summary>
+    public static HostProcess Start(IReadOnlyDictionary<string, string?> environment, string target = "all", int? port = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var address = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{FreePort()}"));
+        var address = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port ?? FreePort()}"));
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path.GetTempPath(),
         };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Flame.Po.Host.dll"), "--target", "all", "--urls", address.ToString().TrimEnd('/') })
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Flame.Po.Host.dll"), "--target", target, "--urls", address.ToString().TrimEnd('/') })
         {
             start.ArgumentList.Add(arg);
         }
@@ -162,7 +162,7 @@ public sealed class HostProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -16,6 +16,8 @@ using Flame.Po.Benchmarks;
 //     [--requests 2000] [--concurrency 1]: GET /po/status and /po/status/{id} latency
 // dotnet run -c Release --project tests/Flame.Po.Benchmarks -- footprint [running analyses, default 1000]
 //     [--starts 3] [--idle-seconds 30] [--steady-seconds 60]: the host as its own process, start-up time and RSS
+// dotnet run -c Release --project tests/Flame.Po.Benchmarks -- dapr-sim [requests, default 1000]: --target all and
+//     three processes with simulated Dapr sidecars side by side (create, status, stream_logs)
 // Bad arguments print the usage line and exit 2 (tests/Flame.Po.Benchmarks/check-args.sh checks that).
 var scenario = args.Length > 0 ? args[0] : "";
 var rest = args.Skip(1).ToList();
@@ -75,6 +77,15 @@ switch (scenario)
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"set-up of {statusRead.Analyses} running analyses: {statusRead.SetupSeconds:F0} s"));
         await WriteResultAsync("status-read.json", statusRead);
         return 0;
+    case "dapr-sim":
+        if (ScenarioArguments.Parse(rest, 1000, new Dictionary<string, int>()) is not { } daprSim)
+        {
+            return Usage();
+        }
+
+        Console.WriteLine($"dapr-sim on {Environment.ProcessorCount} cores: --target all vs three processes with simulated sidecars, sequential requests over HTTP, real PostgreSQL");
+        await WriteResultAsync("dapr-sim.json", await DaprSimScenario.RunAsync(daprSim.Size, root));
+        return 0;
     case "footprint":
         if (FootprintOptions.Parse(rest) is not { } footprint)
         {
@@ -106,6 +117,6 @@ async Task WriteResultAsync<T>(string fileName, T result)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Flame.Po.Benchmarks -- loop-scale [10,100,1000] [--silent-percent 10] [--silent refuse|hang] | ingest [100000] | create [500] [--concurrency 20] | status-read [1000] [--requests 2000] [--concurrency 1] | footprint [1000] [--starts 3] [--idle-seconds 30] [--steady-seconds 60]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Flame.Po.Benchmarks -- loop-scale [10,100,1000] [--silent-percent 10] [--silent refuse|hang] | ingest [100000] | create [500] [--concurrency 20] | status-read [1000] [--requests 2000] [--concurrency 1] | footprint [1000] [--starts 3] [--idle-seconds 30] [--steady-seconds 60] | dapr-sim [1000]");
     return 2;
 }

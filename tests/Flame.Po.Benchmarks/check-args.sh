@@ -48,6 +48,8 @@ check status-read --starts 3
 check footprint 100 --starts
 check footprint --idle-seconds ten
 check footprint --steady-seconds 0
+check dapr-sim 0
+check dapr-sim --unknown 1
 check footprint --concurrency 4
 check footprint 10 20
 

@@ -12,7 +12,8 @@ namespace Flame.Po.Dapr.Sidecar;
 /// The state store through the sidecar, with the SDK's <see cref="DaprClient"/> (gRPC). Every write that carries an
 /// ETag also says <c>first-write</c>, so the ETag is checked whatever the component's default. daprd reports an ETag
 /// mismatch of a save or delete as gRPC <c>Aborted</c> (the SDK's <c>TrySave…</c>/<c>TryDelete…</c> then answer
-/// false) and a failed transaction as an error whose message names the mismatch; both become
+/// false), a failed transaction as an error whose message names the mismatch, and a first-write insert of an existing
+/// key as "no item was updated"; all become
 /// <see cref="StateConflictException"/>. An unreachable sidecar or store is <see cref="StateStoreUnavailableException"/>.
 /// </summary>
 public sealed class DaprStateStore(DaprClient dapr, IOptions<DaprSettings> settings) : IStateStore
@@ -128,7 +129,10 @@ public sealed class DaprStateStore(DaprClient dapr, IOptions<DaprSettings> setti
 
     private static StateStoreException Map(string key, RpcException rpc, Exception error)
     {
-        if (rpc.StatusCode == StatusCode.Aborted || rpc.Status.Detail.Contains("etag mismatch", StringComparison.OrdinalIgnoreCase))
+        // A first-write insert of a key that exists fails with "no item was updated" (state.postgresql v2).
+        if (rpc.StatusCode == StatusCode.Aborted
+            || rpc.Status.Detail.Contains("etag mismatch", StringComparison.OrdinalIgnoreCase)
+            || rpc.Status.Detail.Contains("no item was updated", StringComparison.OrdinalIgnoreCase))
         {
             return new StateConflictException(key);
         }

@@ -61,6 +61,22 @@ public sealed partial class DaprComponentFileTests
 
     [Theory]
     [MemberData(nameof(Directories))]
+    public void The_per_replica_pubsub_reads_the_same_streams_with_a_group_per_api_replica(string directory)
+    {
+        var resources = Load(directory);
+        var pubsub = DaprResourceChecks.Metadata(resources["pubsub.yaml"]);
+        var replicas = resources["pubsub-replicas.yaml"];
+        var metadata = DaprResourceChecks.Metadata(replicas);
+
+        DaprResourceChecks.Name(replicas).Should().Be(Topics.EveryReplicaPubSubName);
+        replicas["spec"]!["type"]!.GetValue<string>().Should().Be(resources["pubsub.yaml"]["spec"]!["type"]!.GetValue<string>());
+        metadata["redisHost"]["value"]!.GetValue<string>().Should().Be(pubsub["redisHost"]["value"]!.GetValue<string>(), "a message published on pubsub must be in its streams");
+        metadata["consumerID"]["value"]!.GetValue<string>().Should().MatchRegex("\\{(podName|uuid)\\}", "one consumer group per replica");
+        Scopes(replicas).Should().Equal(AppIds.Api);
+    }
+
+    [Theory]
+    [MemberData(nameof(Directories))]
     public void The_status_loop_binding_ticks_the_lifecycle_at_the_default_interval(string directory)
     {
         var binding = Load(directory)["status-loop.yaml"];

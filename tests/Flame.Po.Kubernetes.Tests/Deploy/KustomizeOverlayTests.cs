@@ -49,7 +49,7 @@ public sealed class KustomizeOverlayTests
 
         var dapr = objects.Where(o => !IsKubernetes(o)).ToList();
 
-        dapr.Select(DaprResourceChecks.Name).Should().BeEquivalentTo(["statestore", "pubsub", "status-loop", "po-resiliency", "po-config", "po-config-api"]);
+        dapr.Select(DaprResourceChecks.Name).Should().BeEquivalentTo(["statestore", "pubsub", "pubsub-replicas", "status-loop", "po-resiliency", "po-config", "po-config-api"]);
         DaprResourceChecks.Check(dapr, DeployManifestChecks.AppIds).Should().BeEmpty();
     }
 
