@@ -127,7 +127,10 @@ public sealed class DaprAdapterTests : IAsyncLifetime
 
         var published = _sidecar.Sim.Published.Single(p => p.Topic == Topics.AnalysisEvents);
         published.PubSub.Should().Be(Topics.PubSubName);
-        JsonDocument.Parse(published.Body).RootElement.GetRawText().Should().Be("""{"analysis_id":"a-1","restart_counter":3}""");
+        var envelope = JsonDocument.Parse(published.Body).RootElement;
+        envelope.GetProperty("data").GetRawText().Should().Be("""{"analysis_id":"a-1","restart_counter":3}""");
+        envelope.GetProperty("datacontenttype").GetString().Should().Be("application/json");
+        envelope.GetProperty("source").GetString().Should().Be("lifecycle");
     }
 
     private sealed record Sample(string AnalysisId, int RestartCounter);

@@ -2,9 +2,9 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Flame.DaprSim;
 using Flame.DaprSim.Sidecars;
-using FreePort = Flame.Po.IntegrationTests.Support.FreePort;
 using Flame.Po.IntegrationTests.Support;
 using Flame.Sandbox;
+using FreePort = Flame.Po.IntegrationTests.Support.FreePort;
 
 namespace Flame.Po.IntegrationTests.Dapr;
 

@@ -42,8 +42,15 @@ public sealed class ThreeProcessTests(ThreeProcessTests.Fixture fixture) : IClas
         var done = await WaitForStatusAsync(id, s => AnalysisStatus.IsTerminal(s.Status));
         done.Should().Be((AnalysisStatus.Executed, 100));
 
-        var history = JsonNode.Parse(await GetStringAsync($"/po/history/{id}"))!;
-        history["analysis"]![id]!.AsArray().Should().NotBeEmpty("the executed deployment is archived");
+        // The status is executed before the deployment is archived and torn down: wait for the archive.
+        var archived = false;
+        for (var i = 0; i < 300 && !archived; i++)
+        {
+            archived = JsonNode.Parse(await GetStringAsync($"/po/history/{id}"))!["analysis"]![id]!.AsArray().Count > 0;
+            await Task.Delay(archived ? 0 : 200);
+        }
+
+        archived.Should().BeTrue("the executed deployment is archived");
         await WaitUntilAsync(() => HubStatus(id) == AnalysisStatus.Executed, "the Hub holds the final status");
         await WaitUntilAsync(() => H.Sandbox.Hub.Logs.Any(l => l["analysis_id"]?.GetValue<string>() == id), "the Hub holds the lines");
         ObjectsOf(id).Should().BeEmpty("a finished analysis leaves no Kubernetes object behind");
@@ -83,11 +90,17 @@ public sealed class ThreeProcessTests(ThreeProcessTests.Fixture fixture) : IClas
         using var management = await SendAsync(HttpMethod.Get, "/po/status", Management);
         using var streamAsManager = await SendAsync(HttpMethod.Post, "/po/stream_logs", Management, new JsonObject
         {
-            ["analysis_id"] = id, ["log"] = "x", ["log_type"] = "info", ["status"] = "executing",
+            ["analysis_id"] = id,
+            ["log"] = "x",
+            ["log_type"] = "info",
+            ["status"] = "executing",
         });
         using var streamForOther = await SendAsync(HttpMethod.Post, "/po/stream_logs", H.Sandbox.Tokens.Analysis(id), new JsonObject
         {
-            ["analysis_id"] = Guid.NewGuid().ToString(), ["log"] = "x", ["log_type"] = "info", ["status"] = "executing",
+            ["analysis_id"] = Guid.NewGuid().ToString(),
+            ["log"] = "x",
+            ["log_type"] = "info",
+            ["status"] = "executing",
         });
         using var badId = await SendAsync(HttpMethod.Get, "/po/status/not-a-uuid", Management);
 

@@ -139,7 +139,7 @@ public sealed class ResilienceHandlerTests
         {
             await Task.Delay(TimeSpan.FromSeconds(60), c.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
         });
-        using var client = server.Client(ScriptedApiServer.FastRetries with { RequestTimeout = TimeSpan.FromMilliseconds(200), MaxRetries = 2 });
+        using var client = server.Client(ScriptedApiServer.FastRetries with { RequestTimeout = TimeSpan.FromSeconds(1), MaxRetries = 2 });
         var clock = Stopwatch.StartNew();
 
         var read = () => client.CoreV1.ListNamespacedPodAsync("flame");
