@@ -149,6 +149,8 @@ public sealed class OutboxEventBusTests : IAsyncLifetime
         await using (var setup = await RunningHost.StartAsync(HostTarget.All, Settings()))
         {
             // Only to create the schema.
+            (await setup.Services.GetRequiredService<Flame.Po.Persistence.DatabaseStatus>().WaitForMigrationAsync(TimeSpan.FromSeconds(60), CancellationToken.None))
+                .Should().BeTrue();
         }
 
         // A message as the lifecycle publishes it, stored and not yet delivered.

@@ -49,17 +49,24 @@ public sealed partial class ThreeProcessHarness : IAsyncDisposable
 
     public string Output(string app) => _processes[app].Output;
 
-    public static async Task<ThreeProcessHarness> StartAsync(IDictionary<string, string?>? overrides = null)
+    /// <summary>Starts sandbox, database, sidecars and the three apps; <paramref name="apiReplicas"/> api processes.</summary>
+    public static async Task<ThreeProcessHarness> StartAsync(IDictionary<string, string?>? overrides = null, int apiReplicas = 1)
     {
         var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = 0.05, TokenLifetime = TimeSpan.FromMinutes(10) });
         var database = await TestPostgres.CreateDatabaseAsync();
         var ports = Apps.ToDictionary(app => app, _ => FreePort.Next(), StringComparer.Ordinal);
+        for (var replica = 1; replica < apiReplicas; replica++)
+        {
+            ports[$"api#{replica}"] = FreePort.Next();
+        }
+
         var resources = CopyComponents();
         var sim = await DaprSimulator.StartAsync(new DaprSimOptions
         {
             ResourcesPaths = [resources],
             Sidecars =
             [
+                .. Enumerable.Range(1, apiReplicas - 1).Select(r => Sidecar("api", ports[$"api#{r}"], Path.Combine(resources, "config-api.yaml")) with { Replica = r }),
                 Sidecar("api", ports["api"], Path.Combine(resources, "config-api.yaml")),
                 Sidecar("lifecycle", ports["lifecycle"], Path.Combine(resources, "config.yaml")),
                 Sidecar("logging", ports["logging"], Path.Combine(resources, "config.yaml")),
@@ -103,13 +110,14 @@ public sealed partial class ThreeProcessHarness : IAsyncDisposable
         }
 
         var harness = new ThreeProcessHarness(sandbox, database, sim, ports, settings, resources);
-        foreach (var app in Apps)
+        var processes = ports.Keys.ToList();
+        foreach (var app in processes)
         {
             harness.Start(app);
         }
 
         sandbox.StreamLogsUrl = new Uri(harness.Url("api"), "/po/stream_logs");
-        foreach (var app in Apps)
+        foreach (var app in processes)
         {
             await harness.WaitForReadyAsync(app);
         }
@@ -124,16 +132,18 @@ public sealed partial class ThreeProcessHarness : IAsyncDisposable
         _processes.Remove(app);
     }
 
+    /// <summary>Starts an app's process: <c>api</c>, <c>lifecycle</c>, <c>logging</c>, or a further api replica <c>api#N</c>.</summary>
     public void Start(string app)
     {
-        var sidecar = Sim.Sidecar(app);
+        var appId = app.Split('#')[0];
+        var sidecar = app.Contains('#', StringComparison.Ordinal) ? Sim.Sidecar(appId, int.Parse(app.Split('#')[1], System.Globalization.CultureInfo.InvariantCulture)) : Sim.Sidecar(appId);
         var environment = new Dictionary<string, string?>(_settings)
         {
             ["DAPR_HTTP_PORT"] = sidecar.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["DAPR_GRPC_PORT"] = sidecar.GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["APP_ID"] = app,
+            ["APP_ID"] = appId,
         };
-        _processes[app] = HostProcess.Start(["--target", app, "--urls", $"http://127.0.0.1:{_ports[app]}"], environment);
+        _processes[app] = HostProcess.Start(["--target", appId, "--urls", $"http://127.0.0.1:{_ports[app]}"], environment);
     }
 
     public async Task WaitForReadyAsync(string app, TimeSpan? timeout = null)

@@ -1,0 +1,76 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Flame.Po.Core.Analyses;
+using Flame.Po.IntegrationTests.Dapr;
+using Flame.Po.IntegrationTests.Lifecycle;
+
+namespace Flame.Po.IntegrationTests.Api;
+
+/// <summary>
+/// <c>GET /po/events</c> with several Api replicas: every replica streams every event, not a competing consumer's share
+/// — in Dapr mode through the per-replica pub/sub component, in <c>--target all</c> through PostgreSQL <c>NOTIFY</c>.
+/// </summary>
+public sealed class EventsReplicaTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Every_replica_of_the_whole_host_streams_every_event()
+    {
+        await using var h = await LifecycleHarness.StartAsync(new Dictionary<string, string?> { ["ORPHAN_GRACE"] = "15" }, timeScale: 0.05);
+        var replica = await h.StartReplicaAsync();
+        var token = h.Sandbox.Tokens.Management();
+        await using var first = await EventStreamReader.OpenAsync(h.Host.Http, token);
+        await using var second = await EventStreamReader.OpenAsync(replica.Http, token);
+        await first.WaitForCommentAsync("connected", Wait);
+        await second.WaitForCommentAsync("connected", Wait);
+
+        var id = Guid.NewGuid().ToString();
+        using (var created = await CreateAsync(h.Host.Http, token, id))
+        {
+            created.EnsureSuccessStatusCode();
+        }
+
+        var seenByFirst = await first.ReadUntilAsync(e => e.AnalysisId == id && e.To == AnalysisStatus.Executing, Wait);
+        var seenBySecond = await second.ReadUntilAsync(e => e.AnalysisId == id && e.To == AnalysisStatus.Executing, Wait);
+        Sequences(seenBySecond, id).Should().Equal(Sequences(seenByFirst, id), "both replicas stream the same events");
+        Sequences(seenByFirst, id).Should().StartWith(1L);
+    }
+
+    [Fact]
+    public async Task Every_api_replica_in_dapr_mode_streams_every_event()
+    {
+        await using var h = await ThreeProcessHarness.StartAsync(apiReplicas: 2);
+        var token = h.Sandbox.Tokens.Management();
+        using var other = new HttpClient { BaseAddress = h.Url("api#1") };
+        await using var first = await EventStreamReader.OpenAsync(h.Http, token);
+        await using var second = await EventStreamReader.OpenAsync(other, token);
+        await first.WaitForCommentAsync("connected", Wait);
+        await second.WaitForCommentAsync("connected", Wait);
+
+        var id = Guid.NewGuid().ToString();
+        using (var created = await CreateAsync(other, token, id))
+        {
+            created.EnsureSuccessStatusCode();
+        }
+
+        var seenByFirst = await first.ReadUntilAsync(e => e.AnalysisId == id && e.To == AnalysisStatus.Executing, Wait);
+        var seenBySecond = await second.ReadUntilAsync(e => e.AnalysisId == id && e.To == AnalysisStatus.Executing, Wait);
+        Sequences(seenBySecond, id).Should().Equal(Sequences(seenByFirst, id), "both replicas stream the same events");
+        h.Sim.ConsumerGroups("pubsub-replicas", "analysis-events").Where(g => g.StartsWith("api-", StringComparison.Ordinal)).Should()
+            .HaveCount(2, "one consumer group per api replica, beside the logging service's on the same stream");
+    }
+
+    private static List<long> Sequences(IEnumerable<SseEvent> events, string id) =>
+        events.Where(e => e.AnalysisId == id).Select(e => e.Data.GetProperty("sequence").GetInt64()).ToList();
+
+    private static Task<HttpResponseMessage> CreateAsync(HttpClient http, string token, string id)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/po/")
+        {
+            Content = new StringContent(ApiFixture.CreateBody(id).ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http.SendAsync(request);
+    }
+}
