@@ -10,7 +10,7 @@ RUN dotnet publish services/Flame.Po.Host/Flame.Po.Host.csproj -c Release -o /ap
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
-# The PO listens on 8000 (po-spec §3.1); the base image's own default port is switched off. Two glibc malloc
+# The PO listens on 8000 (docs/compatibility.md#common); the base image's own default port is switched off. Two glibc malloc
 # arenas instead of one per thread: with 1,000 analyses the process kept 25–120 MB more native memory (TLS to the
 # API server, sockets) without it (README "Performance").
 ENV ASPNETCORE_HTTP_PORTS="" \

@@ -9,7 +9,7 @@ public sealed class IntegrationResilienceOptions
     /// <summary>Per attempt against Keycloak.</summary>
     public TimeSpan KeycloakAttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Per attempt against the Hub (po-spec §9.1 uses 5 s).</summary>
+    /// <summary>Per attempt against the Hub (the old service's 5 s, docs/compatibility.md#hub).</summary>
     public TimeSpan HubAttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     public int MaxRetries { get; set; } = 3;

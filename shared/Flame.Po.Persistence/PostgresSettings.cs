@@ -4,13 +4,13 @@ using Npgsql;
 
 namespace Flame.Po.Persistence;
 
-/// <summary>PostgreSQL connection settings, bound from the environment variables of po-spec §2.1.</summary>
+/// <summary>PostgreSQL connection settings, bound from the old service's environment variables (docs/compatibility.md#configuration).</summary>
 public sealed class PostgresSettings : IValidatedSettings
 {
     [ConfigurationKeyName("POSTGRES_HOST")]
     public string? Host { get; set; }
 
-    /// <summary>Configurable, unlike the service we replace, which hard-coded 5432 (po-spec B28).</summary>
+    /// <summary>Configurable, unlike the service we replace, which hard-coded 5432 (docs/compatibility.md#b28).</summary>
     [ConfigurationKeyName("POSTGRES_PORT")]
     public int Port { get; set; } = 5432;
 

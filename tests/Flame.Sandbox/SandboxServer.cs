@@ -71,7 +71,7 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>Realm URL (<c>&lt;base&gt;/realms/&lt;realm&gt;</c>), the token issuer.</summary>
     public string KeycloakUrl => _realm.Issuer;
 
-    /// <summary>Keycloak root (what the PO calls KEYCLOAK_URL in po-spec §8).</summary>
+    /// <summary>Keycloak root (what the PO calls KEYCLOAK_URL, docs/compatibility.md#configuration).</summary>
     public string KeycloakBaseUrl => BaseUrl + KeycloakPrefix;
 
     public string HubUrl => BaseUrl + HubPrefix;

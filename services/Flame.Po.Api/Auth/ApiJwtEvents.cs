@@ -12,7 +12,7 @@ namespace Flame.Po.Api.Auth;
 /// <summary>
 /// Turns authentication outcomes into problem+json: 401 with <c>WWW-Authenticate: Bearer</c> for any token
 /// problem, 403 for a valid token of the wrong client, and 503 when the realm's keys cannot be fetched (the
-/// caller is not at fault then, po-spec §3.1). Tokens are never logged.
+/// caller is not at fault then, docs/compatibility.md#errors). Tokens are never logged.
 /// </summary>
 public sealed class ApiJwtEvents(IOptions<KeycloakSettings> keycloak, IProblemDetailsService problems, ILogger<ApiJwtEvents> logger) : JwtBearerEvents
 {

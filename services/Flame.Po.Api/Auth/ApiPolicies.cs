@@ -5,8 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Flame.Po.Api.Auth;
 
 /// <summary>
-/// The Api's authorisation policies (DESIGN §6): management routes for the configured management clients;
-/// analysis routes for analysis tokens, bound to the analysis id in the request through <see cref="AnalysisOwnerRequirement"/>.
+/// The Api's authorisation policies (docs/compatibility.md#authorisation): management routes for the configured
+/// management clients; analysis routes for analysis tokens, bound to the analysis id in the request through
+/// <see cref="AnalysisOwnerRequirement"/>.
 /// </summary>
 public static class ApiPolicies
 {
@@ -34,7 +35,7 @@ public sealed class AnalysisClientRequirement : IAuthorizationRequirement;
 /// <summary>
 /// Resource requirement: the caller is the analysis named by the resource (an analysis id string). Evaluate it
 /// with <c>IAuthorizationService.AuthorizeAsync(user, analysisId, AnalysisOwnerRequirement.Instance)</c> once
-/// the body is read, e.g. for <c>stream_logs</c> (po-spec B18).
+/// the body is read, e.g. for <c>stream_logs</c> (docs/compatibility.md#b18).
 /// </summary>
 public sealed class AnalysisOwnerRequirement : IAuthorizationRequirement
 {

@@ -13,11 +13,11 @@ public static class CallerClaims
         return string.IsNullOrWhiteSpace(value) ? null : value;
     }
 
-    /// <summary>Per-analysis Keycloak clients are named after the analysis id (po-spec §8.2), so a UUID client is an analysis.</summary>
+    /// <summary>Per-analysis Keycloak clients are named after the analysis id (docs/compatibility.md#keycloak-clients), so a UUID client is an analysis.</summary>
     public static string? AnalysisId(ClaimsPrincipal principal) =>
         AnalysisIds.TryNormalize(ClientId(principal), out var id) ? id : null;
 
-    /// <summary>True only for the token of exactly this analysis (po-spec B18): the body's id must be the caller's own.</summary>
+    /// <summary>True only for the token of exactly this analysis (docs/compatibility.md#b18): the body's id must be the caller's own.</summary>
     public static bool IsAnalysis(ClaimsPrincipal principal, string? analysisId) =>
         AnalysisId(principal) is { } own && AnalysisIds.TryNormalize(analysisId, out var claimed) && own == claimed;
 }

@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Flame.Po.Api.Auth;
 
 /// <summary>
-/// Bearer validation against the node realm (po-spec §8.1, improved): discovery and JWKS cached by the
+/// Bearer validation against the node realm (docs/compatibility.md#authentication): discovery and JWKS cached by the
 /// configuration manager and re-read when a token names an unknown <c>kid</c> (at most every
 /// <see cref="KeyRefreshThrottle"/>, so junk tokens cannot hammer Keycloak); issuer, lifetime and
 /// asymmetric signature always checked; audience when configured.

@@ -5,7 +5,7 @@ using Flame.Po.Core.Contracts;
 
 namespace Flame.Po.Api.Contracts;
 
-/// <summary>The body of <c>POST /po/</c> (po-spec §3.3); also what the lifecycle's <c>analyses/create</c> receives.</summary>
+/// <summary>The body of <c>POST /po/</c> (docs/compatibility.md#create); also what the lifecycle's <c>analyses/create</c> receives.</summary>
 public sealed record CreateAnalysisRequest
 {
     [JsonPropertyName("analysis_id"), Required, Description("Hub analysis UUID; upper case is normalised to lower case.")]

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace Flame.Po.Api.Contracts;
 
-/// <summary>The body of <c>POST /po/stream_logs</c> (po-spec §3.11), sent by analysis containers with their own token.</summary>
+/// <summary>The body of <c>POST /po/stream_logs</c> (docs/compatibility.md#stream-logs), sent by analysis containers with their own token.</summary>
 public sealed record StreamLogsRequest
 {
     [JsonPropertyName("log"), Required, Description("The log text; newlines and non-ASCII are kept. Longer than LOG_MESSAGE_MAX_CHARS is stored cut.")]

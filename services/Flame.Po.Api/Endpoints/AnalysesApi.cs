@@ -12,8 +12,8 @@ using Microsoft.AspNetCore.Routing;
 namespace Flame.Po.Api.Endpoints;
 
 /// <summary>
-/// The management routes of po-spec §3.2 backed by the lifecycle: create, status, stop, delete. Every route
-/// authenticates first, then checks the caller's client, then validates, then invokes.
+/// The management routes (docs/compatibility.md#routes) backed by the lifecycle: create, status, stop, delete. Every
+/// route authenticates first, then checks the caller's client, then validates, then invokes.
 /// </summary>
 public static class AnalysesApi
 {

@@ -12,8 +12,8 @@ using Microsoft.AspNetCore.Routing;
 namespace Flame.Po.Api.Endpoints;
 
 /// <summary>
-/// The read routes about pods of po-spec §3.4, §3.5 and §3.7: archived pod logs (history), live pod logs and
-/// current pod names. Same rules as the other management routes: management clients only, ids are UUIDs
+/// The read routes about pods (docs/compatibility.md#history, #logs and #pods): archived pod logs (history), live pod
+/// logs and current pod names. Same rules as the other management routes: management clients only, ids are UUIDs
 /// normalised to lower case, <c>all</c> is not an alias, an unknown id on a single-id route is a 404.
 /// </summary>
 public static class PodLogsApi

@@ -14,8 +14,8 @@ namespace Flame.Po.Api.Endpoints;
 
 /// <summary>
 /// <c>POST /po/stream_logs</c>: log lines, status and progress from analysis containers. Only analysis tokens are
-/// accepted, and only for their own analysis id (po-spec B18). Answers <c>null</c> like the old service, also for
-/// a recognised retry, so clients that retry see the same answer.
+/// accepted, and only for their own analysis id (docs/compatibility.md#b18). Answers <c>null</c> like the old
+/// service, also for a recognised retry, so clients that retry see the same answer.
 /// </summary>
 public static class StreamLogsApi
 {

@@ -3,7 +3,7 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace Flame.Po.Api.OpenApi;
 
-/// <summary>Routing strips the trailing slash of the create route; the contract spells it <c>/po/</c> (po-spec §3.3).</summary>
+/// <summary>Routing strips the trailing slash of the create route; the contract spells it <c>/po/</c> (docs/compatibility.md#create).</summary>
 public sealed class CreateRouteDocumentFilter : IDocumentFilter
 {
     public void Apply(OpenApiDocument swaggerDoc, DocumentFilterContext context)

@@ -4,7 +4,7 @@ using Microsoft.OpenApi;
 
 namespace Flame.Po.Api.OpenApi;
 
-/// <summary>OpenAPI at the old service's addresses (po-spec §3.1, §14): document, Swagger UI and ReDoc, all unauthenticated.</summary>
+/// <summary>OpenAPI at the old service's addresses (docs/compatibility.md#common): document, Swagger UI and ReDoc, all unauthenticated.</summary>
 public static class OpenApiSetup
 {
     public const string DocumentPath = "/api/v1/openapi.json";

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Configuration;
 namespace Flame.Po.Api.Settings;
 
 /// <summary>
-/// How the Api checks callers (po-spec §8.1, §13.3) and which browsers may call it (§3.1). The Keycloak base
-/// URL and realm come from <c>KeycloakSettings</c>, shared with the per-analysis client management.
+/// How the Api checks callers (docs/compatibility.md#authentication) and which browsers may call it (CORS,
+/// docs/compatibility.md#common). The Keycloak base URL and realm come from <c>KeycloakSettings</c>, shared with
+/// the per-analysis client management.
 /// </summary>
 public sealed class ApiSettings : IValidatedSettings
 {

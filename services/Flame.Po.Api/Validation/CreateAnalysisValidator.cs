@@ -6,8 +6,8 @@ using Flame.Po.Core.Analyses;
 namespace Flame.Po.Api.Validation;
 
 /// <summary>
-/// Checks a create body field by field before anything is invoked (po-spec B6). Values end up in Kubernetes
-/// names, Secrets and nginx directives, so control characters are refused everywhere and the registry and
+/// Checks a create body field by field before anything is invoked (docs/compatibility.md#b6). Values end up in
+/// Kubernetes names, Secrets and nginx directives, so control characters are refused everywhere and the registry and
 /// image must look like what they claim to be. Unknown fields are ignored, as before.
 /// </summary>
 public static partial class CreateAnalysisValidator

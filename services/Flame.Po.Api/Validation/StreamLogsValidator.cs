@@ -6,9 +6,9 @@ using Flame.Po.Integrations.Hub;
 namespace Flame.Po.Api.Validation;
 
 /// <summary>
-/// Checks a stream_logs body field by field (po-spec §3.11): the old service answered a wrong level with 422
-/// but let any status through to fail later with a 500 in the Hub client, and never checked the progress.
-/// The log text itself is free: newlines and any Unicode are a log's business.
+/// Checks a stream_logs body field by field (docs/compatibility.md#stream-logs): the old service answered a wrong
+/// level with 422 but let any status through to fail later with a 500 in the Hub client, and never checked the
+/// progress. The log text itself is free: newlines and any Unicode are a log's business.
 /// </summary>
 public static class StreamLogsValidator
 {

@@ -7,7 +7,7 @@ namespace Flame.Po.Lifecycle.Analyses;
 
 /// <summary>
 /// The durable state of one analysis (state store key <c>analysis-&lt;id&gt;</c>). It holds no secret: registry
-/// credentials and tokens live only in the analysis' Kubernetes Secrets (po-spec §13.3).
+/// credentials and tokens live only in the analysis' Kubernetes Secrets (docs/compatibility.md#security).
 /// </summary>
 public sealed record AnalysisRecord
 {

@@ -8,8 +8,9 @@ using NpgsqlTypes;
 namespace Flame.Po.Lifecycle.Archive;
 
 /// <summary>
-/// The archive table (direct Npgsql, DESIGN §3): one row per finished or restarted deployment with the record
-/// and the log snapshot. Executed runs are archived too (po-spec B7). Writing is idempotent per deployment.
+/// The archive table (direct Npgsql, docs/architecture.md#the-archive): one row per finished or restarted deployment
+/// with the record and the log snapshot. Executed runs are archived too (docs/compatibility.md#b7). Writing is
+/// idempotent per deployment.
 /// </summary>
 public sealed class AnalysisArchive(NpgsqlDataSource dataSource)
 {

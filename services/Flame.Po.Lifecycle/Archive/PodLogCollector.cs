@@ -8,8 +8,8 @@ using k8s.Models;
 namespace Flame.Po.Lifecycle.Archive;
 
 /// <summary>
-/// Reads the logs of every pod and container attempt of one deployment in the PO's namespace (never
-/// <c>default</c>, po-spec B4). A log that cannot be read is noted, not fatal: deletion must not wait forever.
+/// Reads the logs of every pod and container attempt of one deployment in the PO's namespace (never <c>default</c>,
+/// docs/compatibility.md#b4). A log that cannot be read is noted, not fatal: deletion must not wait forever.
 /// </summary>
 public static class PodLogCollector
 {

@@ -4,10 +4,10 @@ using System.Text.RegularExpressions;
 namespace Flame.Po.Lifecycle.Archive;
 
 /// <summary>
-/// What operators see of a pod log (po-spec §3.5): uvicorn's <c>INFO:</c> lines and the access-log lines of the
-/// PO's own health probes and the broker's webhook calls are noise and are dropped. Unlike the old service, text
-/// outside ASCII is kept (analysts write in their languages); only control characters other than tab go, after
-/// ANSI colour sequences are removed whole so that no <c>[32m</c> debris remains.
+/// What operators see of a pod log (docs/compatibility.md#logs): uvicorn's <c>INFO:</c> lines and the access-log
+/// lines of the PO's own health probes and the broker's webhook calls are noise and are dropped. Unlike the old
+/// service, text outside ASCII is kept (analysts write in their languages); only control characters other than tab
+/// go, after ANSI colour sequences are removed whole so that no <c>[32m</c> debris remains.
 /// </summary>
 public static partial class PodLogSanitizer
 {

@@ -5,7 +5,8 @@ using k8s.Models;
 namespace Flame.Po.Lifecycle.Cluster;
 
 /// <summary>
-/// One tick's view of the namespace: six list requests, whatever the number of analyses (DESIGN §4). Our own
+/// One tick's view of the namespace: six list requests, whatever the number of analyses
+/// (docs/architecture.md#the-lifecycle-of-an-analysis). Our own
 /// kinds are listed by the ownership label; Services and Pods in full, because node-service discovery needs
 /// the message broker's and the PO's too. The lists are not paged: with pages of 500, 1,000 analyses (2,000 pods)
 /// would cost a request per page, and the API server answers a full list from its watch cache anyway.

@@ -5,10 +5,10 @@ using k8s.Models;
 namespace Flame.Po.Lifecycle.Cluster;
 
 /// <summary>
-/// The PO's pods in its namespace (po-spec B4), listed by label in one request whatever the number of analyses
-/// and indexed by their <c>app</c> label (<c>D</c> or <c>nginx-D</c>). Pods are found from the deployment name of
-/// the analysis' current record, never from a pod list recorded at creation (po-spec §3.7: it went stale when
-/// Kubernetes replaced a pod).
+/// The PO's pods in its namespace (docs/compatibility.md#b4), listed by label in one request whatever the number of
+/// analyses and indexed by their <c>app</c> label (<c>D</c> or <c>nginx-D</c>). Pods are found from the deployment
+/// name of the analysis' current record, never from a pod list recorded at creation (it went stale when Kubernetes
+/// replaced a pod, docs/compatibility.md#pods).
 /// </summary>
 public sealed class DeploymentPods
 {

@@ -4,7 +4,7 @@ using k8s.Models;
 
 namespace Flame.Po.Lifecycle.Cluster;
 
-/// <summary>Reads the analysis container's state from a pod (po-spec §7.9, but the named container, not the first).</summary>
+/// <summary>Reads the analysis container's state from a pod: the container named <c>D</c>, not the first (a pod may carry sidecars).</summary>
 public static class PodObservations
 {
     public static PodObservation From(V1Pod pod, string containerName)

@@ -14,9 +14,10 @@ using Microsoft.Extensions.Options;
 namespace Flame.Po.Lifecycle.Commands;
 
 /// <summary>
-/// create / stop / delete (issue 5 §2). Each returns promptly: it writes the record (compare-and-swap) and
-/// queues the analysis for the reconciler, which does the Kubernetes work. Create alone touches Kubernetes:
-/// the registry password and the Kong token go straight into the analysis' Secrets and are never stored.
+/// create / stop / delete. Each returns promptly (no request waits for pods or objects): it writes the record
+/// (compare-and-swap) and queues the analysis for the reconciler, which does the Kubernetes work. Create alone
+/// touches Kubernetes: the registry password and the Kong token go straight into the analysis' Secrets and are never
+/// stored.
 /// </summary>
 public sealed class AnalysisCommands(
     AnalysisRepository repository,
@@ -142,7 +143,7 @@ public sealed class AnalysisCommands(
         return CommandOutcome.Accepted(result);
     }
 
-    /// <summary>Compare-and-swap loop: the user's command wins over whatever a reconciler wrote meanwhile (B1).</summary>
+    /// <summary>Compare-and-swap loop: the user's command wins over whatever a reconciler wrote meanwhile (docs/compatibility.md#b1).</summary>
     private async Task<AnalysisRecord?> ChangeOneAsync(string analysisId, DesiredState desired, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)

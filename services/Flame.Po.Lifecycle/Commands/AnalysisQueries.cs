@@ -4,7 +4,7 @@ using Flame.Po.Lifecycle.Analyses;
 
 namespace Flame.Po.Lifecycle.Commands;
 
-/// <summary>Reads for <c>GET /po/status</c> (po-spec §3.6): one entry per known analysis, deleted ones hidden.</summary>
+/// <summary>Reads for <c>GET /po/status</c> (docs/compatibility.md#status): one entry per known analysis, deleted ones hidden.</summary>
 public sealed class AnalysisQueries(AnalysisRepository repository)
 {
     public async Task<IReadOnlyDictionary<string, AnalysisStatusView>> StatusesAsync(string? analysisId, CancellationToken cancellationToken)

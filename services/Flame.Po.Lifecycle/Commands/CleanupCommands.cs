@@ -14,10 +14,11 @@ using Npgsql;
 namespace Flame.Po.Lifecycle.Commands;
 
 /// <summary>
-/// <c>DELETE /po/cleanup/{types}</c> (po-spec §3.10): maintenance actions, each reporting what it did, followed
-/// by the zombie sweep. Zombies are selected by the ownership label and the set of active analyses, never by
-/// parsing names (B3), and an object younger than the orphan grace is left alone (a create may be in flight).
-/// Deleting analyses goes through the normal delete path, so their Keycloak clients and objects go too.
+/// <c>DELETE /po/cleanup/{types}</c> (docs/compatibility.md#cleanup): maintenance actions, each reporting what it
+/// did, followed by the zombie sweep. Zombies are selected by the ownership label and the set of active analyses,
+/// never by parsing names (docs/compatibility.md#b3), and an object younger than the orphan grace is left alone (a
+/// create may be in flight). Deleting analyses goes through the normal delete path, so their Keycloak clients and
+/// objects go too.
 /// </summary>
 public sealed class CleanupCommands(
     AnalysisCommands commands,
@@ -92,7 +93,7 @@ public sealed class CleanupCommands(
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Deletes the pods of a node service; their Deployment recreates them (the nginx configs follow, B9).</summary>
+    /// <summary>Deletes the pods of a node service; their Deployment recreates them (the nginx configs follow, docs/compatibility.md#b9).</summary>
     private async Task<string> RestartPodAsync(string component, CancellationToken cancellationToken)
     {
         var pods = await cluster.Client.CoreV1.ListNamespacedPodAsync(cluster.Namespace, labelSelector: $"{WorkloadLabels.Component}={component}", cancellationToken: cancellationToken);

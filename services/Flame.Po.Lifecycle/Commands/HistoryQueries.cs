@@ -5,10 +5,11 @@ using Flame.Po.Lifecycle.Archive;
 namespace Flame.Po.Lifecycle.Commands;
 
 /// <summary>
-/// <c>GET /po/history</c> (po-spec §3.4, improved): read from the archive table, which holds one row per
-/// finished or restarted deployment — executed runs included (B7), and a repeated stop never overwrites a row
-/// (B27). Every attempt of an analysis appears, oldest first. The archive outlives <c>delete</c> (it is the
-/// node's record of what ran); <c>cleanup all</c> and <c>cleanup analyzes</c> clear it.
+/// <c>GET /po/history</c> (docs/compatibility.md#history): read from the archive table, which holds one row per
+/// finished or restarted deployment — executed runs included (docs/compatibility.md#b7), and a repeated stop never
+/// overwrites a row (docs/compatibility.md#b27). Every attempt of an analysis appears, oldest first. The archive
+/// outlives <c>delete</c> (it is the node's record of what ran); <c>cleanup all</c> and <c>cleanup analyzes</c> clear
+/// it.
 /// </summary>
 public sealed class HistoryQueries(AnalysisArchive archive, AnalysisRepository repository)
 {

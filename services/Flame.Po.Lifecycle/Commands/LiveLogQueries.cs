@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Flame.Po.Lifecycle.Commands;
 
 /// <summary>
-/// <c>GET /po/logs</c> (po-spec §3.5, improved): live pod logs from Kubernetes in the PO's namespace, for the pods
+/// <c>GET /po/logs</c> (docs/compatibility.md#logs): live pod logs from Kubernetes in the PO's namespace, for the pods
 /// of each analysis' current deployment found by label — the analysis container by its name <c>D</c>, the nginx
 /// container <c>nginx-D</c>. "All" means every tracked, unfinished analysis whose current deployment has pods
 /// (the old service showed only <c>executing</c> ones, hiding the logs of a start-up that goes wrong). A pod whose

@@ -3,8 +3,8 @@ using Flame.Po.Core.Contracts;
 namespace Flame.Po.Lifecycle.Commands;
 
 /// <summary>
-/// The body of <c>/po/history</c> and <c>/po/logs</c> (po-spec §3.4, §3.5, §15): per analysis id, one log text
-/// per pod or container attempt, for the analysis and for its nginx.
+/// The body of <c>/po/history</c> and <c>/po/logs</c> (docs/compatibility.md#rule-hub-adapter): per analysis id, one
+/// log text per pod or container attempt, for the analysis and for its nginx.
 /// </summary>
 public sealed class PodLogsView
 {

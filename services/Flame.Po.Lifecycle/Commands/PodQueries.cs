@@ -6,10 +6,10 @@ using Flame.Po.Lifecycle.Workloads;
 namespace Flame.Po.Lifecycle.Commands;
 
 /// <summary>
-/// <c>GET /po/pods</c> (po-spec §3.7, improved): the names of the analysis pods of each analysis' current
-/// deployment, live from the cluster by label — a real array (the hub adapter models <c>list[str | None]</c>),
-/// not the double-encoded list recorded once at creation (B17). Every tracked analysis appears, finished ones
-/// with an empty list, as in <c>/po/status</c>.
+/// <c>GET /po/pods</c> (docs/compatibility.md#pods): the names of the analysis pods of each analysis' current
+/// deployment, live from the cluster by label — a real array (the hub adapter models <c>list[str | None]</c>), not
+/// the double-encoded list recorded once at creation (docs/compatibility.md#b17). Every tracked analysis appears,
+/// finished ones with an empty list, as in <c>/po/status</c>.
 /// </summary>
 public sealed class PodQueries(AnalysisRepository repository, ClusterConnection cluster)
 {

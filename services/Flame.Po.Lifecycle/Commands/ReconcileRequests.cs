@@ -9,10 +9,10 @@ using Microsoft.Extensions.Options;
 namespace Flame.Po.Lifecycle.Commands;
 
 /// <summary>
-/// Commands return at once and ask for the analysis to be advanced now rather than at the next tick
-/// (issue 5: "triggered immediately after commands"). A bounded queue drained in the background; duplicates
-/// are harmless because every step is idempotent. An analysis still waiting for the cluster after its follow-up
-/// (its pod not yet scheduled or without IP, so nginx cannot be configured) is looked at again after
+/// Commands return at once and ask for the analysis to be advanced now rather than at the next tick (a create should
+/// not wait up to a whole STATUS_LOOP_INTERVAL for its objects). A bounded queue drained in the background;
+/// duplicates are harmless because every step is idempotent. An analysis still waiting for the cluster after its
+/// follow-up (its pod not yet scheduled or without IP, so nginx cannot be configured) is looked at again after
 /// <see cref="RetryDelays"/>, so its objects exist within about a second instead of one status-loop interval later.
 /// </summary>
 public sealed class ReconcileRequests

@@ -11,9 +11,10 @@ namespace Flame.Po.Lifecycle.Probing;
 
 /// <summary>
 /// Calls the SDK routes of an analysis through its nginx (<c>/analysis/healthz</c>, <c>/analysis/token_refresh</c>,
-/// <c>/analysis/partner_status</c>, po-spec §10): directly by cluster DNS in the cluster, through the API server's
-/// service proxy outside it (DESIGN §4: one switch, one code path above it). Every call has a short timeout
-/// and never throws for an analysis that misbehaves (po-spec §6.5).
+/// <c>/analysis/partner_status</c>, docs/compatibility.md#analysis-sdk): directly by cluster DNS in the cluster,
+/// through the API server's service proxy outside it (one switch, one code path above it:
+/// docs/architecture.md#reaching-an-analysis). Every call has a short timeout and never throws for an analysis
+/// that misbehaves (docs/compatibility.md#b11).
 /// </summary>
 public sealed class AnalysisEndpoint(ClusterConnection cluster, IHttpClientFactory httpClientFactory, IOptions<LifecycleSettings> settings)
 {
@@ -61,7 +62,7 @@ public sealed class AnalysisEndpoint(ClusterConnection cluster, IHttpClientFacto
         }
     }
 
-    /// <summary>Pushes the partner nodes' statuses into the analysis (po-spec §5.2 item 4).</summary>
+    /// <summary>Pushes the partner nodes' statuses into the analysis (docs/compatibility.md#partner-status).</summary>
     public async Task<bool> SendPartnerStatusAsync(WorkloadNames names, IReadOnlyDictionary<string, string?> partners, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(partners);

@@ -7,7 +7,7 @@ namespace Flame.Po.Lifecycle.Probing;
 
 /// <summary>
 /// Pushes the partner nodes' execution statuses from the Hub into a running analysis
-/// (<c>POST /analysis/partner_status</c>, po-spec §5.2 item 4), so that a partner's stop or failure reaches
+/// (<c>POST /analysis/partner_status</c>, docs/compatibility.md#partner-status), so that a partner's stop or failure reaches
 /// it. A Hub outage only skips the push (the Hub client's circuit breaker keeps it cheap); it never fails the tick.
 /// </summary>
 public sealed class PartnerStatusRelay(IHubClient hub, AnalysisEndpoint endpoint, ILogger<PartnerStatusRelay> logger)

@@ -14,10 +14,10 @@ using static Flame.Po.Lifecycle.Reconciler.LifecycleAction;
 namespace Flame.Po.Lifecycle.Reconciler;
 
 /// <summary>
-/// The level-triggered reconciler (the status loop, DESIGN §3–4). One tick: read the active records (index +
-/// bulk get), list the cluster once, then probe every running analysis and, as soon as its probe is back, advance
-/// it through as many idempotent steps as it can take now. A failing analysis or dependency is logged and
-/// retried at the next tick; nothing escapes a tick (po-spec B11).
+/// The level-triggered reconciler (the status loop, docs/architecture.md#the-lifecycle-of-an-analysis). One tick:
+/// read the active records (index + bulk get), list the cluster once, then probe every running analysis and, as soon
+/// as its probe is back, advance it through as many idempotent steps as it can take now. A failing analysis or
+/// dependency is logged and retried at the next tick; nothing escapes a tick (docs/compatibility.md#b11).
 /// </summary>
 public sealed class AnalysisReconciler(
     AnalysisRepository repository,
@@ -166,10 +166,10 @@ public sealed class AnalysisReconciler(
     }
 
     /// <summary>
-    /// Objects labelled as ours whose analysis is not active (unknown, finished or forgotten), older than the
-    /// grace: a create that crashed between its Secrets and its record, or objects someone re-created. Selected
-    /// by label, never by parsing names (po-spec B3). The grace counts back from when the records were read, so
-    /// a create whose record was written after that read cannot lose its Secrets.
+    /// Objects labelled as ours whose analysis is not active (unknown, finished or forgotten), older than the grace:
+    /// a create that crashed between its Secrets and its record, or objects someone re-created. Selected by label,
+    /// never by parsing names (docs/compatibility.md#b3). The grace counts back from when the records were read, so a
+    /// create whose record was written after that read cannot lose its Secrets.
     /// </summary>
     private async Task<int> SweepOrphansAsync(IReadOnlyList<StoredAnalysis> records, DateTimeOffset listedAt, ClusterView view, CancellationToken cancellationToken)
     {

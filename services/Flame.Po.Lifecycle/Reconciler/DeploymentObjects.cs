@@ -13,7 +13,7 @@ public enum DeploymentObjects
     NginxDeployment = 1 << 5,
     NginxService = 1 << 6,
 
-    /// <summary>Objects that need no pod IP and are created first (policies before workloads, po-spec B21).</summary>
+    /// <summary>Objects that need no pod IP and are created first (policies before workloads, docs/compatibility.md#b21).</summary>
     BeforeNginx = AnalysisPolicy | NginxPolicy | AnalysisDeployment | AnalysisService,
 
     /// <summary>nginx objects: their config lists the analysis pod's IP, so they wait for it.</summary>

@@ -51,6 +51,6 @@ public abstract record LifecycleAction
     /// <summary>Issue a new Keycloak token, write it to the credentials Secret and hand it to the analysis.</summary>
     public sealed record RefreshToken : LifecycleAction;
 
-    /// <summary>Re-render the nginx config with current pod IPs and roll nginx (po-spec B9).</summary>
+    /// <summary>Re-render the nginx config with current pod IPs and roll nginx (docs/compatibility.md#b9).</summary>
     public sealed record UpdateNginxConfig : LifecycleAction;
 }

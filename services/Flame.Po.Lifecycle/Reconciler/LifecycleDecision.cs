@@ -9,9 +9,9 @@ namespace Flame.Po.Lifecycle.Reconciler;
 
 /// <summary>
 /// The pure decision function of the reconciler: <c>(record, observation, now) → next step</c>. It replaces the
-/// db_status × int_status table of po-spec §5.4 with Kubernetes-first rules (DESIGN §4, po-spec Appendix C):
+/// old service's db_status × int_status table with Kubernetes-first rules (docs/compatibility.md#decisions):
 /// the user's stop/delete wins, pod failures are read from pod status with their reason, "slow" is judged only
-/// after the container runs and the grace expires, partner-driven stops stay <c>stopped</c> (B5).
+/// after the container runs and the grace expires, partner-driven stops stay <c>stopped</c> (docs/compatibility.md#b5).
 /// </summary>
 public static class LifecycleDecision
 {
@@ -35,7 +35,7 @@ public static class LifecycleDecision
         };
     }
 
-    /// <summary>Executed analyses and deleted ones lose their Keycloak client (po-spec §8.2).</summary>
+    /// <summary>Executed analyses and deleted ones lose their Keycloak client (docs/compatibility.md#keycloak-clients).</summary>
     public static bool KeycloakClientDue(AnalysisRecord record) =>
         record.Status == AnalysisStatus.Executed || record.Desired == DesiredState.Deleted;
 
@@ -246,7 +246,7 @@ public static class LifecycleDecision
     private static bool StartupOverdue(AnalysisRecord record, DateTimeOffset now, LifecyclePolicy policy) =>
         record.Status == AnalysisStatus.Started && now - (record.ContainerStartedAt ?? record.DeployedAt) >= policy.StartupGrace;
 
-    /// <summary>Restart unless the budget of 10 deployments is used up (po-spec §5.6).</summary>
+    /// <summary>Restart unless the budget of 10 deployments is used up (docs/compatibility.md#restarts).</summary>
     private static LifecycleAction Restart(AnalysisRecord record, string reason) =>
         record.RestartCounter >= LifecyclePolicy.MaxDeployments
             ? new Terminate(AnalysisStatus.Failed, $"{reason} [restart {Code(record.RestartCounter)} of {Code(LifecyclePolicy.MaxDeployments)}]; {TransitionReasons.NoRestartsLeft}")

@@ -5,7 +5,7 @@ namespace Flame.Po.Lifecycle.Reconciler;
 /// <summary>The time budgets and limits the decision function applies (from <see cref="LifecycleSettings"/>).</summary>
 public sealed record LifecyclePolicy
 {
-    /// <summary>Deployments 1…10 (po-spec §5.6); the contract text "[restart n of 10]" depends on it.</summary>
+    /// <summary>Deployments 1…10 (docs/compatibility.md#restarts); the contract text "[restart n of 10]" depends on it.</summary>
     public const int MaxDeployments = TransitionReasons.MaxDeployments;
 
     /// <summary>How long the analysis may take from container start to its first good healthz answer.</summary>

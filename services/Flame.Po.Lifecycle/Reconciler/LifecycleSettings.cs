@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace Flame.Po.Lifecycle.Reconciler;
 
-/// <summary>Time budgets of the lifecycle (po-spec §5.7 "opportunity": explicit, configurable, Kubernetes-first).</summary>
+/// <summary>Time budgets of the lifecycle: explicit, configurable, Kubernetes-first (docs/compatibility.md#time-budgets).</summary>
 public sealed class LifecycleSettings : IValidatedSettings
 {
     /// <summary>

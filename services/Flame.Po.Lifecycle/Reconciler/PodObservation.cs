@@ -1,6 +1,6 @@
 namespace Flame.Po.Lifecycle.Reconciler;
 
-/// <summary>What the pod status says about one container (po-spec §7.9, read in the PO's namespace — B4).</summary>
+/// <summary>What the pod status says about one container (read in the PO's namespace, docs/compatibility.md#b4).</summary>
 public sealed record PodObservation
 {
     public string Phase { get; init; } = "Pending";

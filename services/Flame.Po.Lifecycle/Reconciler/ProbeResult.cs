@@ -1,6 +1,6 @@
 namespace Flame.Po.Lifecycle.Reconciler;
 
-/// <summary>The analysis' answer to <c>GET /analysis/healthz</c> through its nginx (po-spec §5.2, §10).</summary>
+/// <summary>The analysis' answer to <c>GET /analysis/healthz</c> through its nginx (docs/compatibility.md#analysis-sdk).</summary>
 public sealed record ProbeResult
 {
     /// <summary>The reported status (<c>executing, executed, stuck, stopped, failed, starting…</c>); null when it did not answer.</summary>

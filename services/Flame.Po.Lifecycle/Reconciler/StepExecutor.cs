@@ -175,7 +175,7 @@ public sealed class StepExecutor(
         yield return new V1Service { Metadata = new V1ObjectMeta { Name = names.Deployment } };
     }
 
-    /// <summary>Re-renders nginx.conf with today's pod IPs and rolls nginx through its config-hash annotation (po-spec B9).</summary>
+    /// <summary>Re-renders nginx.conf with today's pod IPs and rolls nginx through its config-hash annotation (docs/compatibility.md#b9).</summary>
     private async Task UpdateNginxConfigAsync(AnalysisRecord record, WorkloadNames names, AnalysisObservation observation, ClusterView view, CancellationToken cancellationToken)
     {
         var podIp = System.Net.IPAddress.Parse(observation.AnalysisPod?.PodIp ?? throw new InvalidOperationException("The analysis pod has no IP address."));
@@ -193,7 +193,7 @@ public sealed class StepExecutor(
 
     /// <summary>
     /// A new Keycloak token: written to the credentials Secret (a restarted container starts with it) and handed
-    /// to the running analysis; renewed again after a fraction of its lifetime (po-spec §6.3 opportunity).
+    /// to the running analysis; renewed again after a fraction of its lifetime (docs/compatibility.md#token-refresh).
     /// </summary>
     private async Task<StoredAnalysis> RefreshTokenAsync(StoredAnalysis stored, WorkloadNames names, AnalysisObservation observation, CancellationToken cancellationToken)
     {

@@ -2,7 +2,7 @@ namespace Flame.Po.Lifecycle.StatusLoop;
 
 /// <summary>
 /// When the status loop last completed a tick. Readiness reads it, so a loop that stopped ticking is visible
-/// without the process dying (the old service tied health to thread liveness, po-spec §1.2).
+/// without the process dying (the old service tied health to thread liveness, docs/compatibility.md#healthz).
 /// </summary>
 public sealed class StatusLoopHeartbeat(TimeProvider time)
 {

@@ -9,10 +9,10 @@ using Microsoft.Extensions.Options;
 namespace Flame.Po.Lifecycle.StatusLoop;
 
 /// <summary>
-/// One tick of the status loop: runs the reconciler over every active analysis. The tick never throws past
-/// this point, so one failure cannot stop the loop (po-spec B11). The heartbeat that readiness reads says the
-/// loop is alive; a failing dependency is reported by its own health check and in the logs, not by
-/// declaring the loop dead.
+/// One tick of the status loop: runs the reconciler over every active analysis. The tick never throws past this
+/// point, so one failure cannot stop the loop (docs/compatibility.md#b11). The heartbeat that readiness reads says
+/// the loop is alive; a failing dependency is reported by its own health check and in the logs, not by declaring the
+/// loop dead.
 /// </summary>
 public sealed class StatusLoopJob(
     AnalysisReconciler reconciler,

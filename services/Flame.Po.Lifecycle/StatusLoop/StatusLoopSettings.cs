@@ -5,7 +5,7 @@ namespace Flame.Po.Lifecycle.StatusLoop;
 
 public sealed class StatusLoopSettings : IValidatedSettings
 {
-    /// <summary>Seconds between two reconciler ticks (po-spec §2.1, default 10).</summary>
+    /// <summary>Seconds between two reconciler ticks (default 10, as before: docs/compatibility.md#configuration).</summary>
     [ConfigurationKeyName("STATUS_LOOP_INTERVAL")]
     public double IntervalSeconds { get; set; } = 10;
 

@@ -8,8 +8,8 @@ using k8s.Models;
 namespace Flame.Po.Lifecycle.Workloads;
 
 /// <summary>
-/// Pure builders of the Kubernetes objects of one deployment <c>D</c> (po-spec §7, DESIGN §5). All inputs are
-/// validated by <see cref="For"/> before any object exists; the builders themselves cannot fail.
+/// Pure builders of the Kubernetes objects of one deployment <c>D</c> (docs/architecture.md#kubernetes-objects). All
+/// inputs are validated by <see cref="For"/> before any object exists; the builders themselves cannot fail.
 /// </summary>
 public sealed class AnalysisManifests
 {
@@ -66,8 +66,9 @@ public sealed class AnalysisManifests
     }
 
     /// <summary>
-    /// Every object in creation order: NetworkPolicies first (po-spec B21), Secrets (when credentials were given)
-    /// before the pods that use them, the analysis Service before nginx (nginx resolves upstreams at start).
+    /// Every object in creation order: NetworkPolicies first (docs/compatibility.md#b21), Secrets (when credentials
+    /// were given) before the pods that use them, the analysis Service before nginx (nginx resolves upstreams at
+    /// start).
     /// </summary>
     public IReadOnlyList<IKubernetesObject<V1ObjectMeta>> All(string nginxConfig) => _request.Credentials is null
         ? [.. DeploymentObjectsBeforeNginx(), .. NginxObjects(nginxConfig)]
@@ -110,8 +111,8 @@ public sealed class AnalysisManifests
     }
 
     /// <summary>
-    /// The tokens go to the pod by <c>secretKeyRef</c>, never as plain env (po-spec §13.3). Mutable: the PO writes
-    /// each refreshed Keycloak token here, so a restarted container starts with a valid one.
+    /// The tokens go to the pod by <c>secretKeyRef</c>, never as plain env (docs/compatibility.md#security). Mutable:
+    /// the PO writes each refreshed Keycloak token here, so a restarted container starts with a valid one.
     /// </summary>
     public V1Secret CredentialsSecret() => new()
     {
@@ -194,7 +195,7 @@ public sealed class AnalysisManifests
         Data = new Dictionary<string, string> { [NginxConfigKey] = nginxConfig },
     };
 
-    /// <summary>The config hash on the pod template makes a replaced config roll the nginx pod (po-spec B9).</summary>
+    /// <summary>The config hash on the pod template makes a replaced config roll the nginx pod (docs/compatibility.md#b9).</summary>
     public V1Deployment NginxDeployment(string nginxConfig)
     {
         var labels = WorkloadLabels.For(Names, (WorkloadLabels.App, Names.Nginx), (WorkloadLabels.Component, WorkloadLabels.NginxComponent));
@@ -265,7 +266,7 @@ public sealed class AnalysisManifests
         },
     };
 
-    /// <summary>The analysis talks only to its nginx and to DNS on port 53 (po-spec §7.7, tightened).</summary>
+    /// <summary>The analysis talks only to its nginx and to DNS on port 53 (docs/architecture.md#kubernetes-objects).</summary>
     public V1NetworkPolicy AnalysisNetworkPolicy() => new()
     {
         ApiVersion = "networking.k8s.io/v1",

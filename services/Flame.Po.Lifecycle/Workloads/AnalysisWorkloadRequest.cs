@@ -8,7 +8,7 @@ public sealed record RegistryCredentials(string Server, string Username, string 
 
 /// <summary>
 /// The secrets of one analysis: they exist only in the create request and in the analysis' Kubernetes Secrets,
-/// never in the database (po-spec §13.3). <see cref="ToString"/> leaves them out.
+/// never in the database (docs/compatibility.md#security). <see cref="ToString"/> leaves them out.
 /// </summary>
 public sealed record AnalysisCredentials(RegistryCredentials Registry, string DataSourceToken, string KeycloakToken)
 {

@@ -5,8 +5,8 @@ namespace Flame.Po.Lifecycle.Workloads;
 
 /// <summary>
 /// Finds the node services and pod IPs nginx needs, from one label-selected list of Services and Pods each
-/// (po-spec §1.1). A missing service or a pod without IP is a clear error instead of a broken nginx config
-/// (po-spec B24). Ports are the fixed ports of po-spec §2.3.
+/// (docs/compatibility.md#node-services). A missing service or a pod without IP is a clear error instead of a
+/// broken nginx config (docs/compatibility.md#b24). The ports are the node services' fixed ports.
 /// </summary>
 public static class NodeServiceDiscovery
 {

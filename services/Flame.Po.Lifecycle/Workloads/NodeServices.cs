@@ -18,7 +18,7 @@ public sealed record UpstreamService
     public override string ToString() => $"{Host}:{Port.ToString(CultureInfo.InvariantCulture)}";
 }
 
-/// <summary>The node services nginx forwards to, as found by discovery (po-spec §1.1).</summary>
+/// <summary>The node services nginx forwards to, as found by discovery (docs/compatibility.md#node-services).</summary>
 public sealed record NodeServices(
     UpstreamService KongProxy,
     UpstreamService Storage,
@@ -26,7 +26,7 @@ public sealed record NodeServices(
     UpstreamService MessageBroker,
     UpstreamService PodOrchestrator);
 
-/// <summary>Pod IPs that nginx admits (po-spec §7.4): the analysis for egress routes; broker and PO for <c>/analysis</c>.</summary>
+/// <summary>Pod IPs that nginx admits (docs/architecture.md#the-nginx-egress-proxy): the analysis for egress routes; broker and PO for <c>/analysis</c>.</summary>
 public sealed record NginxSourceAddresses(
     IReadOnlyList<IPAddress> Analysis,
     IReadOnlyList<IPAddress> MessageBroker,

@@ -1,8 +1,8 @@
 namespace Flame.Po.Lifecycle.Workloads;
 
 /// <summary>
-/// Label keys and values of po-spec §7.1 plus our ownership labels. Cleanup and the reconciler select by these
-/// labels and never parse names (po-spec B3).
+/// The old service's label keys and values plus our ownership labels (docs/compatibility.md#rule-labels). Cleanup
+/// and the reconciler select by these labels and never parse names (docs/compatibility.md#b3).
 /// </summary>
 public static class WorkloadLabels
 {

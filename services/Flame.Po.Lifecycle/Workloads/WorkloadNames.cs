@@ -3,8 +3,9 @@ using System.Globalization;
 namespace Flame.Po.Lifecycle.Workloads;
 
 /// <summary>
-/// Names of the objects of one deployment <c>D = analysis-&lt;id&gt;-&lt;counter&gt;</c> (po-spec §7.1). The SDK
-/// derives the nginx host as <c>nginx-</c> + <c>DEPLOYMENT_NAME</c>, so these names are a contract.
+/// Names of the objects of one deployment <c>D = analysis-&lt;id&gt;-&lt;counter&gt;</c>
+/// (docs/compatibility.md#kubernetes-objects). The SDK derives the nginx host as <c>nginx-</c> +
+/// <c>DEPLOYMENT_NAME</c>, so these names are a contract.
 /// </summary>
 public sealed record WorkloadNames
 {

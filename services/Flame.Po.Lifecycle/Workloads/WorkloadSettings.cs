@@ -6,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace Flame.Po.Lifecycle.Workloads;
 
-/// <summary>Settings of the Kubernetes objects the PO creates per analysis (po-spec §2.1, §7).</summary>
+/// <summary>Settings of the Kubernetes objects the PO creates per analysis (docs/architecture.md#kubernetes-objects).</summary>
 public sealed partial class WorkloadSettings : IValidatedSettings
 {
     public const string DefaultNginxImage = "nginx:1.29.8";
@@ -52,7 +52,8 @@ public sealed partial class WorkloadSettings : IValidatedSettings
 
     /// <summary>
     /// <c>WORKLOAD_RUN_AS_USER</c> (default <c>65532</c>): numeric non-root UID (and GID, fsGroup) of the analysis
-    /// and nginx pods. Numeric because the kubelet cannot verify a named user is non-root (reference §6).
+    /// and nginx pods. Numeric because the kubelet cannot verify that a named user is non-root (it refuses to start
+    /// the container: "image has non-numeric user … cannot verify user is non-root").
     /// </summary>
     [ConfigurationKeyName("WORKLOAD_RUN_AS_USER")]
     public long RunAsUser { get; set; } = 65532;

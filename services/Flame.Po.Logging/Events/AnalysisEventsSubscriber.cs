@@ -12,9 +12,10 @@ using NpgsqlTypes;
 namespace Flame.Po.Logging.Events;
 
 /// <summary>
-/// Applies the lifecycle's <c>analysis-events</c>: the PO's generated log lines (po-spec §4.1), the deployment
-/// new lines belong to, progress resets on a new deployment, and the status the Hub should show. Delivery is
-/// at-least-once: an event whose sequence was applied already changes nothing. All of it is one transaction.
+/// Applies the lifecycle's <c>analysis-events</c>: the PO's generated log lines
+/// (docs/compatibility.md#generated-log-lines), the deployment new lines belong to, progress resets on a new
+/// deployment, and the status the Hub should show. Delivery is at-least-once: an event whose sequence was applied
+/// already changes nothing. All of it is one transaction.
 /// </summary>
 public sealed class AnalysisEventsSubscriber(NpgsqlDataSource dataSource, HubDeliverySignal hubSignal, ILogger<AnalysisEventsSubscriber> logger) : ISubscriber
 {

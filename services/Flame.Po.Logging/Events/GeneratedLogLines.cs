@@ -3,7 +3,7 @@ using Flame.Po.Core.Analyses;
 
 namespace Flame.Po.Logging.Events;
 
-/// <summary>A log line the PO writes on behalf of an analysis (po-spec §4.1).</summary>
+/// <summary>A log line the PO writes on behalf of an analysis (docs/compatibility.md#generated-log-lines).</summary>
 public sealed record GeneratedLogLine(string Level, string Status, string Message);
 
 /// <summary>

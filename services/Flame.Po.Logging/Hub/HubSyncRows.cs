@@ -63,8 +63,8 @@ public static class HubSyncRows
     }
 
     /// <summary>
-    /// The status the Hub should show next: a terminal status is never replaced (po-spec B8, §9.4 — the old
-    /// service let a later stop log overwrite <c>failed</c>), except by the start of a new run of the analysis.
+    /// The status the Hub should show next: a terminal status is never replaced (docs/compatibility.md#hub — the
+    /// old service let a later stop log overwrite <c>failed</c>), except by the start of a new run of the analysis.
     /// </summary>
     public static string NextStatus(string? current, string wanted, bool newRun) =>
         !newRun && current is not null && AnalysisStatus.IsTerminal(current) ? current : wanted;

@@ -1,8 +1,8 @@
 namespace Flame.Po.Core.Analyses;
 
 /// <summary>
-/// The status vocabulary shared with the FLAME Hub and the analysis SDK (po-spec §5.1). Values are the wire
-/// strings; <c>stuck</c> is reported by analyses only and never stored.
+/// The status vocabulary shared with the FLAME Hub and the analysis SDK (docs/compatibility.md#statuses). Values are
+/// the wire strings; <c>stuck</c> is reported by analyses only and never stored.
 /// </summary>
 public static class AnalysisStatus
 {

@@ -1,8 +1,9 @@
 namespace Flame.Po.Core.Analyses;
 
 /// <summary>
-/// The reasons the lifecycle gives for its transitions, shared with the logging service, which turns them
-/// into the PO's generated log lines (po-spec §4.1). Restart reasons start with a cause word and a colon.
+/// The reasons the lifecycle gives for its transitions, shared with the logging service, which turns them into the
+/// PO's generated log lines (docs/compatibility.md#generated-log-lines). Restart reasons start with a cause word and
+/// a colon.
 /// </summary>
 public static class TransitionReasons
 {
@@ -22,7 +23,7 @@ public static class TransitionReasons
     /// <summary>A running analysis stopped answering.</summary>
     public const string Unresponsive = "unresponsive";
 
-    /// <summary>Deployments an analysis may use: the first one and nine restarts (po-spec §5.6).</summary>
+    /// <summary>Deployments an analysis may use: the first one and nine restarts (docs/compatibility.md#restarts).</summary>
     public const int MaxDeployments = 10;
 
     /// <summary>Appended to a restart reason when the deployment budget is used up.</summary>

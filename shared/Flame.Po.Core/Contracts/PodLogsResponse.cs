@@ -3,8 +3,9 @@ using System.Text.Json.Serialization;
 namespace Flame.Po.Core.Contracts;
 
 /// <summary>
-/// <c>GET /po/history</c> and <c>GET /po/logs</c>: per analysis id, one log text per pod or container attempt,
-/// for the analysis and for its nginx — the old <c>{"analysis": {id: [...]}, "nginx": {id: [...]}}</c> (po-spec §3.4, §3.5, §15).
+/// <c>GET /po/history</c> and <c>GET /po/logs</c>: per analysis id, one log text per pod or container attempt, for
+/// the analysis and for its nginx — the old <c>{"analysis": {id: [...]}, "nginx": {id: [...]}}</c>
+/// (docs/compatibility.md#history).
 /// </summary>
 public sealed record PodLogsResponse(
     [property: JsonPropertyName("analysis")] Dictionary<string, List<string>> Analysis,

@@ -1,8 +1,9 @@
 namespace Flame.Po.Core.Settings;
 
 /// <summary>
-/// Boolean environment values as the service we replace reads them (po-spec §2.1 <c>HUB_LOGGING</c>):
-/// exactly <c>True</c>, <c>true</c>, <c>1</c> or <c>t</c> are true; anything else is false.
+/// Boolean environment values as the service we replace reads them (<c>HUB_LOGGING</c>,
+/// docs/compatibility.md#configuration): exactly <c>True</c>, <c>true</c>, <c>1</c> or <c>t</c> are true; anything
+/// else is false.
 /// </summary>
 public static class Truthy
 {

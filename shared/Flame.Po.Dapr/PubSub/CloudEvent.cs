@@ -5,7 +5,8 @@ using Flame.Po.Dapr.State;
 namespace Flame.Po.Dapr.PubSub;
 
 /// <summary>
-/// The CloudEvents 1.0 envelope Dapr wraps around every published message (reference/dapr.md §2.3). The
+/// The CloudEvents 1.0 envelope Dapr wraps around every published message (Dapr docs, Publish and subscribe:
+/// "Publishing & subscribing messages with Cloudevents"). The
 /// embedded bus builds the same envelope so handlers see one shape whichever bus delivered the message.
 /// </summary>
 public sealed record CloudEvent

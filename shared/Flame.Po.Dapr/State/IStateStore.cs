@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Flame.Po.Dapr.State;
 
 /// <summary>
-/// Key/value state with ETag concurrency, the contract of Dapr's state API (reference/dapr.md §2.2).
+/// Key/value state with ETag concurrency, the contract of Dapr's state API (Dapr docs, State management API reference).
 /// A write carrying an ETag succeeds only if the stored ETag still matches; <see cref="StateConcurrency.FirstWrite"/>
 /// without an ETag succeeds only if the key does not exist yet. Conflicts raise <see cref="StateConflictException"/>;
 /// an unreachable store raises <see cref="StateStoreUnavailableException"/>.

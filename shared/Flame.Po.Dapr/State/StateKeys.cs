@@ -2,7 +2,7 @@ namespace Flame.Po.Dapr.State;
 
 internal static class StateKeys
 {
-    /// <summary>Dapr reserves <c>||</c> as the separator of its own key prefixes (reference/dapr.md §2.2).</summary>
+    /// <summary>Dapr reserves <c>||</c> as the separator of its own key prefixes (Dapr docs, State management API reference, "Key scheme").</summary>
     public static void Validate(string key)
     {
         if (string.IsNullOrEmpty(key) || key.Contains("||", StringComparison.Ordinal))

@@ -14,8 +14,8 @@ using Microsoft.Extensions.Options;
 namespace Flame.Po.Integrations.Hub;
 
 /// <summary>
-/// The one Hub client of the process (po-spec §9): one cached token, the node id looked up once, analysis-node
-/// ids cached per analysis, retries with jitter and a circuit breaker so that a Hub outage fails fast.
+/// The one Hub client of the process (docs/compatibility.md#hub): one cached token, the node id looked up once,
+/// analysis-node ids cached per analysis, retries with jitter and a circuit breaker so that a Hub outage fails fast.
 /// </summary>
 public sealed class HubClient : IHubClient, IDisposable
 {

@@ -1,6 +1,6 @@
 namespace Flame.Po.Integrations.Hub;
 
-/// <summary>The values the Hub accepts (po-spec §9.2); anything else is a programming error caught before sending.</summary>
+/// <summary>The values the Hub accepts (docs/compatibility.md#rule-hub); anything else is a programming error caught before sending.</summary>
 public static class HubEnumerations
 {
     public static readonly IReadOnlySet<string> ExecutionStatuses = new HashSet<string>(StringComparer.Ordinal)

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Configuration;
 namespace Flame.Po.Integrations.Hub;
 
 /// <summary>
-/// The central FLAME Hub (po-spec §2.1, §9). The four connection values are set together or not at all;
-/// without them Hub reporting is off (useful for a node in a box). Proxies are optional (unlike B12).
+/// The central FLAME Hub (docs/compatibility.md#hub). The four connection values are set together or not at all;
+/// without them Hub reporting is off (useful for a node in a box). Proxies are optional (docs/compatibility.md#b12).
 /// </summary>
 public sealed class HubSettings : IValidatedSettings
 {
@@ -21,7 +21,7 @@ public sealed class HubSettings : IValidatedSettings
     [ConfigurationKeyName("HUB_URL_AUTH")]
     public string? AuthUrl { get; set; }
 
-    /// <summary>Raw value; truthy values are exactly <c>True</c>, <c>true</c>, <c>1</c>, <c>t</c> (po-spec §2.1).</summary>
+    /// <summary>Raw value; truthy values are exactly <c>True</c>, <c>true</c>, <c>1</c>, <c>t</c> (docs/compatibility.md#configuration).</summary>
     [ConfigurationKeyName("HUB_LOGGING")]
     public string? LoggingFlag { get; set; }
 

@@ -1,6 +1,6 @@
 namespace Flame.Po.Integrations.Hub;
 
-/// <summary>The calls of the PO to the FLAME Hub (po-spec §9.2).</summary>
+/// <summary>The calls of the PO to the FLAME Hub (docs/compatibility.md#hub).</summary>
 public interface IHubClient
 {
     /// <summary>False when HUB_* is not configured: then every call is a no-op / returns empty, and nothing is sent.</summary>

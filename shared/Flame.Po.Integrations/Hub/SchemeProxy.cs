@@ -3,8 +3,8 @@ using System.Net;
 namespace Flame.Po.Integrations.Hub;
 
 /// <summary>
-/// PO_HTTP_PROXY for http and PO_HTTPS_PROXY for https, each on its own: a node may need only one of them (B12
-/// required both). A scheme without a proxy goes direct.
+/// PO_HTTP_PROXY for http and PO_HTTPS_PROXY for https, each on its own: a node may need only one of them (the old
+/// service required both, docs/compatibility.md#b12). A scheme without a proxy goes direct.
 /// </summary>
 internal sealed class SchemeProxy(Uri? httpProxy, Uri? httpsProxy) : IWebProxy
 {

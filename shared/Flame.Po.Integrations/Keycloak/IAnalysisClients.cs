@@ -1,6 +1,6 @@
 namespace Flame.Po.Integrations.Keycloak;
 
-/// <summary>Per-analysis Keycloak clients (po-spec §8.2): clientId = analysis id, name <c>flame-&lt;analysis id&gt;</c>.</summary>
+/// <summary>Per-analysis Keycloak clients (docs/compatibility.md#keycloak-clients): clientId = analysis id, name <c>flame-&lt;analysis id&gt;</c>.</summary>
 public interface IAnalysisClients
 {
     /// <summary>Ensures the client exists (creating it if missing), reads its secret and returns a client-credentials token.</summary>

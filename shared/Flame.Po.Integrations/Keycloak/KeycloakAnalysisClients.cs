@@ -11,8 +11,9 @@ using Microsoft.Extensions.Options;
 namespace Flame.Po.Integrations.Keycloak;
 
 /// <summary>
-/// Per-analysis clients through the Keycloak admin API (po-spec §8.2), always in the configured realm (B22). The
-/// admin token is cached and renewed early; creation races and already-deleted clients are not errors.
+/// Per-analysis clients through the Keycloak admin API (docs/compatibility.md#keycloak-clients), always in the
+/// configured realm (docs/compatibility.md#b22). The admin token is cached and renewed early; creation races and
+/// already-deleted clients are not errors.
 /// </summary>
 public sealed class KeycloakAnalysisClients : IAnalysisClients, IDisposable
 {

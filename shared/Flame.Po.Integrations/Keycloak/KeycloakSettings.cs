@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace Flame.Po.Integrations.Keycloak;
 
-/// <summary>The node's Keycloak: token validation and per-analysis clients (po-spec §2.1, §8). One realm setting (B22).</summary>
+/// <summary>The node's Keycloak: token validation and per-analysis clients (docs/compatibility.md#keycloak-clients). One realm setting (docs/compatibility.md#b22).</summary>
 public sealed class KeycloakSettings : IValidatedSettings
 {
     /// <summary>Base URL, e.g. <c>http://keycloak-service:8080/keycloak</c>.</summary>

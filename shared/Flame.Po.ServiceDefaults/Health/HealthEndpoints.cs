@@ -20,7 +20,7 @@ public static class HealthEndpoints
 
     /// <summary>
     /// <c>GET /po/healthz</c>: liveness, no auth, <c>{"status":"ok"}</c> while the process serves requests
-    /// (the contract of po-spec §3.12). <c>GET /readyz</c>: readiness, 200 when every dependency check passes,
+    /// (docs/compatibility.md#healthz). <c>GET /readyz</c>: readiness, 200 when every dependency check passes,
     /// 503 with each failing check's reason otherwise.
     /// </summary>
     public static IEndpointRouteBuilder MapFlameHealth(this IEndpointRouteBuilder endpoints)

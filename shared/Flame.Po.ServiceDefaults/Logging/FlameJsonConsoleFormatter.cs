@@ -9,9 +9,10 @@ using Microsoft.Extensions.Options;
 namespace Flame.Po.ServiceDefaults.Logging;
 
 /// <summary>
-/// One JSON object per line with the keys of po-spec §11 — <c>timestamp</c>, <c>level</c>, <c>logger</c>,
-/// <c>msg</c>, <c>error</c> — plus every structured field of the message and its scopes (<c>analysis_id</c>,
-/// <c>deployment</c>, <c>action</c>, …). Secret values are masked by <see cref="SecretRedactor"/>.
+/// One JSON object per line with the old service's keys (docs/compatibility.md#po-logs) — <c>timestamp</c>,
+/// <c>level</c>, <c>logger</c>, <c>msg</c>, <c>error</c> — plus every structured field of the message and its scopes
+/// (<c>analysis_id</c>, <c>deployment</c>, <c>action</c>, …). Secret values are masked by
+/// <see cref="SecretRedactor"/>.
 /// </summary>
 public sealed class FlameJsonConsoleFormatter(IOptionsMonitor<FlameJsonFormatterOptions> options)
     : ConsoleFormatter(FormatterName)

@@ -8,8 +8,8 @@ namespace Flame.Po.ServiceDefaults.Logging;
 public static class LoggingSetup
 {
     /// <summary>
-    /// JSON lines on stdout (po-spec §11). <c>LOG_LEVEL</c> (debug, info, warning, error) sets the PO's level;
-    /// framework chatter is kept at warning, like the noisy httpx/uvicorn lines the old service printed.
+    /// JSON lines on stdout (docs/compatibility.md#po-logs). <c>LOG_LEVEL</c> (debug, info, warning, error) sets the
+    /// PO's level; framework chatter is kept at warning, like the noisy httpx/uvicorn lines the old service printed.
     /// </summary>
     public static void AddFlameJsonLogging(this IHostApplicationBuilder builder)
     {

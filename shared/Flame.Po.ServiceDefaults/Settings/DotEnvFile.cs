@@ -6,7 +6,7 @@ namespace Flame.Po.ServiceDefaults.Settings;
 
 /// <summary>
 /// Reads a <c>.env</c> file (<c>KEY=VALUE</c> lines, <c>#</c> comments, optional quotes) like the service we
-/// replace did (po-spec §2.2). Real environment variables win over the file.
+/// replace did (docs/compatibility.md#configuration). Real environment variables win over the file.
 /// </summary>
 public static class DotEnvFile
 {

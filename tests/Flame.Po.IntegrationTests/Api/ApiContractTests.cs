@@ -5,7 +5,7 @@ using Flame.Po.Lifecycle.Analyses;
 
 namespace Flame.Po.IntegrationTests.Api;
 
-/// <summary>The success shapes of po-spec §3.3, §3.6, §3.8 and §3.9 over HTTP, with a management token.</summary>
+/// <summary>The success shapes of create, status, stop and delete (docs/compatibility.md#routes) over HTTP, with a management token.</summary>
 [Collection(ApiTestGroup.Name)]
 public sealed class ApiContractTests(ApiFixture f) : IClassFixture<ApiFixture>
 {

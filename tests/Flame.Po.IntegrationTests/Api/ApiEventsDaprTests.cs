@@ -12,7 +12,8 @@ namespace Flame.Po.IntegrationTests.Api;
 
 /// <summary>
 /// <c>GET /po/events</c> in <c>--target api</c> with a Dapr sidecar: the same subscriber is announced on
-/// <c>/dapr/subscribe</c> and fed by the sidecar's deliveries (reference/dapr.md §2.4).
+/// <c>/dapr/subscribe</c> and fed by the sidecar's deliveries (Dapr docs, Publish and subscribe: programmatic
+/// subscriptions).
 /// </summary>
 public sealed class ApiEventsDaprTests : IAsyncLifetime
 {

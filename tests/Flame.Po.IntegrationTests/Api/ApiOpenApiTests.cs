@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Flame.Po.IntegrationTests.Api;
 
-/// <summary>The OpenAPI document and its two viewers, served without a token (po-spec §3.1).</summary>
+/// <summary>The OpenAPI document and its two viewers, served without a token (docs/compatibility.md#common).</summary>
 [Collection(ApiTestGroup.Name)]
 public sealed class ApiOpenApiTests(ApiFixture f) : IClassFixture<ApiFixture>
 {

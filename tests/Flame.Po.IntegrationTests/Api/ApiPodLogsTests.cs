@@ -15,7 +15,7 @@ namespace Flame.Po.IntegrationTests.Api;
 
 /// <summary>
 /// <c>/po/history</c>, <c>/po/logs</c> and <c>/po/pods</c> over HTTP against the whole host and the sandbox
-/// (po-spec §3.4, §3.5, §3.7 and the improvements of §13: B4, B7, B17, B27).
+/// (docs/compatibility.md#history, #logs and #pods, and the fixes of docs/compatibility.md#b4, #b7, #b17 and #b27).
 /// </summary>
 [Collection(ApiTestGroup.Name)]
 public sealed class ApiPodLogsTests(ApiFixture f) : IClassFixture<ApiFixture>
@@ -43,7 +43,7 @@ public sealed class ApiPodLogsTests(ApiFixture f) : IClassFixture<ApiFixture>
         one.EnumerateObject().Select(p => p.Name).Should().Equal(id);
         one.GetProperty(id).EnumerateArray().Select(p => p.GetString()).Should().Equal(current);
 
-        // Kubernetes replaces the pod: the answer follows the cluster, not a list recorded at creation (po-spec §3.7).
+        // Kubernetes replaces the pod: the answer follows the cluster, not a list recorded at creation (docs/compatibility.md#pods).
         f.H.Sandbox.Objects.Delete("pods", Namespace, current[0]);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         List<string?> names;
@@ -164,7 +164,7 @@ public sealed class ApiPodLogsTests(ApiFixture f) : IClassFixture<ApiFixture>
         first.GetProperty("analysis").EnumerateObject().Select(p => p.Name).Should().Equal(id);
         first.GetProperty("analysis").GetProperty(id).EnumerateArray().Should().ContainSingle().Which.GetString().Should().Contain("before the stop: " + Unicode);
         first.GetProperty("nginx").GetProperty(id).EnumerateArray().Should().ContainSingle().Which.GetString().Should().Contain("nginx saw the stop");
-        second.GetRawText().Should().Be(first.GetRawText(), "a second stop keeps the first snapshot (po-spec B27)");
+        second.GetRawText().Should().Be(first.GetRawText(), "a second stop keeps the first snapshot (docs/compatibility.md#b27)");
         (await f.H.Host.Services.GetRequiredService<AnalysisArchive>().ListAsync(id, CancellationToken.None)).Should().ContainSingle();
         (await f.GetJsonAsync("/po/history")).GetProperty("analysis").GetProperty(id).GetRawText().Should().Be(first.GetProperty("analysis").GetProperty(id).GetRawText());
     }
@@ -186,7 +186,7 @@ public sealed class ApiPodLogsTests(ApiFixture f) : IClassFixture<ApiFixture>
         var one = await f.GetJsonAsync($"/po/history/{restarted}");
 
         done.Status.Should().Be(AnalysisStatus.Executed, done.Reason);
-        history.GetProperty("analysis").GetProperty(executed).GetArrayLength().Should().BeGreaterThan(0, "executed runs are archived (po-spec B7)");
+        history.GetProperty("analysis").GetProperty(executed).GetArrayLength().Should().BeGreaterThan(0, "executed runs are archived (docs/compatibility.md#b7)");
         history.GetProperty("nginx").GetProperty(executed).GetArrayLength().Should().BeGreaterThan(0);
         var archived = await f.H.Host.Services.GetRequiredService<AnalysisArchive>().ListAsync(restarted, CancellationToken.None);
         archived.Select(a => a.DeploymentName).Should().HaveCount(stopped.RestartCounter).And.OnlyHaveUniqueItems();

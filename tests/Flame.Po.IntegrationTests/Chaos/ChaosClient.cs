@@ -29,9 +29,9 @@ public sealed class ChaosClient(SandboxServer sandbox, Uri baseAddress) : IDispo
         CommandAsync(() => Request(HttpMethod.Delete, $"/po/delete/{analysisId}", sandbox.Tokens.Management(), null), goneIsDone: true, ct);
 
     /// <summary>
-    /// Streams a line as the analysis would. A line without Idempotency-Key is sent once (a blind resend could store it
-    /// twice if another line came in between: po-spec §10); a keyed line is retried until acknowledged, and some
-    /// are sent once more after the acknowledgement, as a client that missed the answer would.
+    /// Streams a line as the analysis would. A line without Idempotency-Key is sent once (a blind resend could store
+    /// it twice if another line came in between: docs/compatibility.md#stream-logs); a keyed line is retried until
+    /// acknowledged, and some are sent once more after the acknowledgement, as a client that missed the answer would.
     /// </summary>
     public async Task<SentLine> StreamAsync(PlannedLine line, DateTime deadline, CancellationToken ct)
     {

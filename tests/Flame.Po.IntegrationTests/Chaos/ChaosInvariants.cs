@@ -55,9 +55,9 @@ public sealed record ChaosViolation(string Invariant, IReadOnlyList<string> Offe
 }
 
 /// <summary>
-/// The invariants of issue 9 §2, checked at the end of a chaos run: every analysis in its expected terminal state with
-/// the expected reason; no orphaned Kubernetes object; never two deployments of one analysis at once; every
-/// acknowledged line stored exactly once; every terminal status in the Hub; no terminal status overwritten.
+/// The invariants of the chaos suite, checked at the end of a chaos run: every analysis in its expected terminal
+/// state with the expected reason; no orphaned Kubernetes object; never two deployments of one analysis at once;
+/// every acknowledged line stored exactly once; every terminal status in the Hub; no terminal status overwritten.
 /// </summary>
 public static class ChaosInvariants
 {

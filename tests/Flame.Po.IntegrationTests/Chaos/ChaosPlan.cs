@@ -32,7 +32,7 @@ public sealed record PlannedAnalysis(string Id, ChaosScenario Scenario, string I
     public ExpectedOutcome Expected => Scenario switch
     {
         ChaosScenario.Ok => new(AnalysisStatus.Executed, "^" + Escape(TransitionReasons.Finished) + "$"),
-        // Ten deployments, each found stuck by the probe; the last restart is refused (po-spec §5.6).
+        // Ten deployments, each found stuck by the probe; the last restart is refused (docs/compatibility.md#restarts).
         ChaosScenario.Stuck => new(AnalysisStatus.Failed, @"^stuck: .*\[restart 10 of 10\]; no restarts left\.$", RestartCounter: 10),
         // Restarted as slow at least once (the driver waits for it), then stopped by the user.
         ChaosScenario.Slow => new(AnalysisStatus.Stopped, "^" + Escape(TransitionReasons.StoppedByUser) + "$", MinRestartCounter: 2),
@@ -61,7 +61,7 @@ public sealed record ChaosPlan
     public const string SizeVariable = "FLAME_CHAOS_SIZE";
     private const string Prefix = "harbor.sandbox.local/sim/";
 
-    /// <summary>Share of Kubernetes requests that fail (po issue 9 §2: 10 %).</summary>
+    /// <summary>Share of Kubernetes requests that fail during a chaos run: 10 %, the rate the README's Development section states.</summary>
     public const double KubernetesFaultRate = 0.10;
 
     public required int Seed { get; init; }

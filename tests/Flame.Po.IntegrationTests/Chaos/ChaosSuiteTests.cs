@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 namespace Flame.Po.IntegrationTests.Chaos;
 
 /// <summary>
-/// The chaos suite (issue 9 §2): a seeded mix of analyses (ok, stuck, slow, pull-error, crashloop, oom, user stops
+/// The chaos suite: a seeded mix of analyses (ok, stuck, slow, pull-error, crashloop, oom, user stops
 /// and deletes) while the Sandbox fails 10 % of the Kubernetes requests, the Hub is down for a while and the host is
 /// SIGKILLed and restarted at least three times; then every invariant is checked. Small by default (CI);
 /// <c>FLAME_CHAOS_SIZE=200</c> for the large run, <c>FLAME_CHAOS_SEED</c> to replay a run.

@@ -12,8 +12,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Flame.Po.IntegrationTests.Dapr;
 
 /// <summary>
-/// The routes daprd calls on the app, driven over HTTP with the payloads daprd sends (reference/dapr.md
-/// §2.4, §2.5), against the whole host running in Dapr mode.
+/// The routes daprd calls on the app, driven over HTTP with the payloads daprd sends (Dapr docs, Publish and
+/// subscribe and Bindings API reference), against the whole host running in Dapr mode.
 /// </summary>
 public sealed class DaprAppEndpointTests : IAsyncLifetime
 {

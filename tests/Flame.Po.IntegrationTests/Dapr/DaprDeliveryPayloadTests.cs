@@ -141,7 +141,8 @@ public sealed class DaprDeliveryPayloadTests : IAsyncLifetime
     [Fact]
     public async Task A_cron_tick_as_daprd_sends_it_is_answered_200()
     {
-        // bindings.cron posts an empty JSON body with its metadata as headers (reference/dapr.md §2.5).
+        // bindings.cron posts an empty JSON body with its metadata as headers (Dapr docs, Bindings API reference;
+        // daprd: pkg/runtime/processor/binding/send.go).
         using var options = await SendAsync(HttpMethod.Options, "/status-loop");
         using var tick = await SendAsync(HttpMethod.Post, "/status-loop", new StringContent("", Encoding.UTF8, "application/json"), new()
         {

@@ -4,8 +4,8 @@ using Flame.Po.IntegrationTests.Support;
 namespace Flame.Po.IntegrationTests.Host;
 
 /// <summary>
-/// <c>./run.sh</c> without a cluster: it starts the sandbox, points the PO at it, prints the five lines scripts
-/// read once the stack is ready (issue 4 point 6), and leaves nothing running after SIGTERM.
+/// <c>./run.sh</c> without a cluster: it starts the sandbox, points the PO at it, prints the five lines scripts read
+/// once the stack is ready (the README's "Without a cluster: the sandbox"), and leaves nothing running after SIGTERM.
 /// </summary>
 public sealed class RunScriptSandboxTests : IAsyncLifetime
 {

@@ -10,8 +10,9 @@ using Flame.Po.Lifecycle.Workloads;
 namespace Flame.Po.IntegrationTests.Lifecycle;
 
 /// <summary>
-/// <c>DELETE /po/cleanup/{types}</c> (po-spec §3.10). The reconciler is frozen (RECONCILER_ENABLED=false) so that
-/// only the cleanup acts: zombies are found by label, not by name (B3), tracked analyses are never touched.
+/// <c>DELETE /po/cleanup/{types}</c> (docs/compatibility.md#cleanup). The reconciler is frozen
+/// (RECONCILER_ENABLED=false) so that only the cleanup acts: zombies are found by label, not by name
+/// (docs/compatibility.md#b3), tracked analyses are never touched.
 /// </summary>
 public sealed class CleanupTests : IAsyncLifetime
 {

@@ -9,10 +9,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Flame.Po.IntegrationTests.Lifecycle;
 
 /// <summary>
-/// Crash safety (issue 5 §7): for every named fault point, the reconciling process is killed (SIGKILL, no
-/// shutdown) exactly there; a fresh process then finishes the job from what was persisted. The analysis must
-/// end in the right state, with no orphaned object and never two deployments at once. Commands are issued by an
-/// in-process host that never reconciles, so only the killable process acts.
+/// Crash safety (every step resumable, docs/architecture.md#the-lifecycle-of-an-analysis): for every named fault
+/// point, the reconciling process is killed (SIGKILL, no shutdown) exactly there; a fresh process then finishes the
+/// job from what was persisted. The analysis must end in the right state, with no orphaned object and never two
+/// deployments at once. Commands are issued by an in-process host that never reconciles, so only the killable process
+/// acts.
 /// </summary>
 public sealed class CrashTests : IClassFixture<CrashTests.Fixture>
 {

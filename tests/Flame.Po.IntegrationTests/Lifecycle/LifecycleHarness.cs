@@ -153,8 +153,8 @@ public sealed class LifecycleHarness : IAsyncDisposable
     public static bool IsTerminal(AnalysisRecord record) => AnalysisStatus.IsTerminal(record.Status);
 
     /// <summary>
-    /// Every object labelled as the PO's belongs to an analysis it still tracks (issue 5: after every test run
-    /// the Sandbox holds no object the PO no longer tracks). Orphans get the orphan grace to disappear.
+    /// Every object labelled as the PO's belongs to an analysis it still tracks: after every test run the Sandbox
+    /// holds no object the PO no longer tracks. Orphans get the orphan grace to disappear.
     /// </summary>
     public async Task<IReadOnlyList<string>> UntrackedObjectsAsync(TimeSpan? wait = null)
     {

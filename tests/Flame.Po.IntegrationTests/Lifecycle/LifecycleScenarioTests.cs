@@ -163,7 +163,7 @@ public sealed class LifecycleScenarioTests : IAsyncLifetime
         var record = await _h.WaitForFinishedAsync(command.AnalysisId);
         record.Status.Should().Be(AnalysisStatus.Stopped);
         record.Reason.Should().Be(Flame.Po.Lifecycle.Reconciler.StopReasons.StoppedByUser);
-        record.KeycloakClientDeleted.Should().BeFalse("stopped analyses keep their Keycloak client until deleted (po-spec §8.2)");
+        record.KeycloakClientDeleted.Should().BeFalse("stopped analyses keep their Keycloak client until deleted (docs/compatibility.md#keycloak-clients)");
         _h.ObjectsOf(command.AnalysisId).Should().BeEmpty();
     }
 
@@ -177,6 +177,6 @@ public sealed class LifecycleScenarioTests : IAsyncLifetime
 
         var stop = await _h.Commands.StopAsync([command.AnalysisId], CancellationToken.None);
 
-        stop.Statuses[command.AnalysisId].Should().Be(executed.Status, "a terminal status is never overwritten by a later stop (po-spec B1, §3.8)");
+        stop.Statuses[command.AnalysisId].Should().Be(executed.Status, "a terminal status is never overwritten by a later stop (docs/compatibility.md#stop)");
     }
 }

@@ -2,7 +2,7 @@ using Flame.Po.Core.Analyses;
 
 namespace Flame.Po.IntegrationTests.Lifecycle;
 
-/// <summary>Partner nodes' statuses from the Hub reach the running analysis (po-spec §5.2 item 4).</summary>
+/// <summary>Partner nodes' statuses from the Hub reach the running analysis (docs/compatibility.md#partner-status).</summary>
 public sealed class PartnerStatusTests : IAsyncLifetime
 {
     private LifecycleHarness _h = null!;

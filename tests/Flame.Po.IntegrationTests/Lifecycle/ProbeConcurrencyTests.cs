@@ -7,7 +7,7 @@ namespace Flame.Po.IntegrationTests.Lifecycle;
 
 /// <summary>
 /// Analyses that accept connections but never answer healthz (<c>sim/hang</c>) cost one HEALTHZ_TIMEOUT per tick,
-/// not one per RECONCILE_PARALLELISM of them (issue 5: the tick stays bounded with 10 % silent analyses).
+/// not one per RECONCILE_PARALLELISM of them: the tick stays bounded when 10 % of the analyses are silent.
 /// </summary>
 public sealed class ProbeConcurrencyTests : IAsyncLifetime
 {

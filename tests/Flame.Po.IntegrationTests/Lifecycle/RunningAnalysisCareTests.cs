@@ -7,7 +7,8 @@ namespace Flame.Po.IntegrationTests.Lifecycle;
 
 /// <summary>
 /// What the reconciler does for an analysis while it runs: renews its Keycloak token at a fraction of the
-/// lifetime (po-spec §6.3), and re-renders its nginx allow-list when a node service's pod IP changes (B9).
+/// lifetime (docs/compatibility.md#token-refresh), and re-renders its nginx allow-list when a node service's pod IP
+/// changes (docs/compatibility.md#b9).
 /// </summary>
 public sealed class RunningAnalysisCareTests : IAsyncLifetime
 {

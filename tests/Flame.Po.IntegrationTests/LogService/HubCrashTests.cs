@@ -7,7 +7,7 @@ using Flame.Po.Lifecycle.Commands;
 namespace Flame.Po.IntegrationTests.LogService;
 
 /// <summary>
-/// Found by the chaos suite's reasoning about kills (issue 9 §2): with the embedded building blocks the lifecycle
+/// Found by the chaos suite's reasoning about kills: with the embedded building blocks the lifecycle
 /// cleared an analysis' event outbox as soon as the in-process bus had queued the events in memory, so a host killed
 /// right after that lost the transition — a terminal status then never reached the Hub. The host is killed exactly
 /// there (fault point <c>after:FlushEvents:&lt;status&gt;</c>); a fresh host must still deliver the terminal status.

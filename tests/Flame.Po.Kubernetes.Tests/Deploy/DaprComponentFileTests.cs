@@ -10,7 +10,7 @@ namespace Flame.Po.Kubernetes.Tests.Deploy;
 
 /// <summary>
 /// components/ (self-hosted, `dapr run -f .`) and deploy/base/dapr/ (Kubernetes): every file parses, carries
-/// the fields reference/dapr.md lists, agrees with the names the code uses, and the two sets agree.
+/// the fields the Dapr docs list for its kind, agrees with the names the code uses, and the two sets agree.
 /// </summary>
 public sealed partial class DaprComponentFileTests
 {

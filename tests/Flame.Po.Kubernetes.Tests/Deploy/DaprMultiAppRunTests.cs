@@ -5,10 +5,10 @@ using Flame.Po.Kubernetes.Tests.Support;
 
 namespace Flame.Po.Kubernetes.Tests.Deploy;
 
-/// <summary>dapr.yaml (multi-app run, reference/dapr.md §5): its fields, paths and the apps it starts.</summary>
+/// <summary>dapr.yaml (Dapr docs, "Multi-App Run template file"): its fields, paths and the apps it starts.</summary>
 public sealed class DaprMultiAppRunTests
 {
-    /// <summary>The keys reference/dapr.md §5 lists for the file, for common and for each app.</summary>
+    /// <summary>The keys the Multi-App Run template documents for the file, for common and for each app.</summary>
     private static readonly string[] TopKeys = ["version", "common", "apps"];
 
     private static readonly string[] AppKeys =

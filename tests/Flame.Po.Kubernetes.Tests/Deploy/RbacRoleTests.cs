@@ -25,7 +25,7 @@ public sealed class RbacRoleTests
 
         granted.Should().OnlyHaveUniqueItems();
         granted.Should().BeEquivalentTo(LifecyclePermissions.InCluster);
-        granted.Select(r => r.Verb).Should().NotContain(["watch", "patch", "*"], "the PO neither watches nor patches (po-spec §15.5)");
+        granted.Select(r => r.Verb).Should().NotContain(["watch", "patch", "*"], "the PO neither watches nor patches (docs/compatibility.md#kubernetes-objects)");
     }
 
     [Fact]

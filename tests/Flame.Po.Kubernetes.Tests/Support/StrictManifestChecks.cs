@@ -8,9 +8,10 @@ using k8s.Models;
 namespace Flame.Po.Kubernetes.Tests.Support;
 
 /// <summary>
-/// The checks kubernetes-models cannot do (reference/kubernetes.md §4): unknown fields, name and label syntax,
-/// selectors that match their templates, Pod Security "restricted" plus our hardening. Works on the JSON wire
-/// form, so a manifest broken by hand is checked the same way as a built one. Returns one message per problem.
+/// The checks kubernetes-models cannot do (its schemas come from the Kubernetes OpenAPI, which allows unknown fields
+/// and does not check names): unknown fields, name and label syntax, selectors that match their templates, Pod
+/// Security "restricted" plus our hardening. Works on the JSON wire form, so a manifest broken by hand is checked the
+/// same way as a built one. Returns one message per problem.
 /// </summary>
 internal static class StrictManifestChecks
 {

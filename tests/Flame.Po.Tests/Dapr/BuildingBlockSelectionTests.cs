@@ -13,7 +13,7 @@ namespace Flame.Po.Tests.Dapr;
 
 /// <summary>
 /// The Dapr adapters are chosen when <c>DAPR_HTTP_PORT</c> is set, the embedded ones otherwise, and
-/// <c>PO_BUILDING_BLOCKS</c> overrides the choice (scope 1 of the deployment issue).
+/// <c>PO_BUILDING_BLOCKS</c> overrides the choice (docs/architecture.md#services-and-targets).
 /// </summary>
 public sealed class BuildingBlockSelectionTests
 {

@@ -14,7 +14,7 @@ namespace Flame.Po.Tests.Dapr;
 
 /// <summary>
 /// Start-up waits for the sidecar's <c>GET /v1.0/healthz/outbound</c> (204 once components are loaded,
-/// reference/dapr.md §2.8), and readiness keeps asking the same route.
+/// Dapr docs, Health API reference), and readiness keeps asking the same route.
 /// </summary>
 public sealed class DaprSidecarStartupTests : IAsyncLifetime
 {

@@ -2,7 +2,7 @@ using Flame.Po.Lifecycle.Archive;
 
 namespace Flame.Po.Tests.Lifecycle;
 
-/// <summary>The log filter of po-spec §3.5, minus the old deletion of every non-ASCII character.</summary>
+/// <summary>The old service's log filter (docs/compatibility.md#logs), minus its deletion of every non-ASCII character.</summary>
 public sealed class PodLogSanitizerTests
 {
     [Theory]

@@ -49,7 +49,7 @@ public sealed class GeneratedLogLinesTests
         var line = GeneratedLogLines.For(Event(AnalysisStatus.Executing, AnalysisStatus.Starting, TransitionReasons.Restart(cause, "detail"), counter: 3)).Should().ContainSingle().Subject;
 
         line.Level.Should().Be("error");
-        line.Status.Should().Be(AnalysisStatus.Executing, "the status before the action, as po-spec §4.1 describes");
+        line.Status.Should().Be(AnalysisStatus.Executing, "the status before the action, as docs/compatibility.md#generated-log-lines describes");
         line.Message.Should().StartWith("[flame -- POAPI: ANALYSISSTARTUPERROR -- 2026-11-30 06:30:05] Error: ");
         line.Message.Should().Contain(sentence).And.Contain("and was restarted [restart 3 of 10].");
     }

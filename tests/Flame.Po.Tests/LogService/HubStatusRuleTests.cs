@@ -3,7 +3,7 @@ using Flame.Po.Logging.Hub;
 
 namespace Flame.Po.Tests.LogService;
 
-/// <summary>The Hub's status is never downgraded from a terminal value (po-spec B8, §9.4), except by a new run.</summary>
+/// <summary>The Hub's status is never downgraded from a terminal value (docs/compatibility.md#hub), except by a new run.</summary>
 public sealed class HubStatusRuleTests
 {
     public static TheoryData<string?, string, bool, string> Table()

@@ -11,10 +11,10 @@ using Microsoft.Extensions.Options;
 namespace Flame.Sandbox.Tests.Support;
 
 /// <summary>
-/// Drives a sandbox the way the PO does: its own <see cref="ClusterConnection"/> (the official client) from the sandbox kubeconfig,
-/// label-based discovery of node services and pod IPs, and the manifests and nginx config of the workload
-/// builders, created in the order of po-spec §7.4. Nothing here talks to the sandbox in-process, so what passes
-/// here passes for the PO.
+/// Drives a sandbox the way the PO does: its own <see cref="ClusterConnection"/> (the official client) from the
+/// sandbox kubeconfig, label-based discovery of node services and pod IPs, and the manifests and nginx config of the
+/// workload builders, created in the PO's order (docs/architecture.md#kubernetes-objects). Nothing here talks to the
+/// sandbox in-process, so what passes here passes for the PO.
 /// </summary>
 public sealed class PoDriver : IAsyncDisposable
 {
@@ -95,7 +95,7 @@ public sealed class PoDriver : IAsyncDisposable
         return manifests;
     }
 
-    /// <summary>Polls <c>app=D</c> until a pod has an IP (po-spec §7.4 step 5).</summary>
+    /// <summary>Polls <c>app=D</c> until a pod has an IP (nginx needs it: docs/architecture.md#the-nginx-egress-proxy).</summary>
     public async Task<System.Net.IPAddress> AnalysisPodAddressAsync(WorkloadNames names, CancellationToken ct)
     {
         while (true)

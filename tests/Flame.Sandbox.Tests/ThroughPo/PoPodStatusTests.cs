@@ -5,7 +5,7 @@ using Flame.Sandbox.Tests.Support;
 
 namespace Flame.Sandbox.Tests.ThroughPo;
 
-/// <summary>Failing scenarios as the PO's status probe (po-spec §7.9) sees them through its own client and models.</summary>
+/// <summary>Failing scenarios as the PO's pod-status reading (docs/compatibility.md#decisions) sees them through its own client and models.</summary>
 public sealed class PoPodStatusTests
 {
     [Fact]
@@ -36,7 +36,7 @@ public sealed class PoPodStatusTests
         var pod = await po.WaitForPodAsync(manifests.Names.Deployment, p => p.Status?.Conditions is { Count: > 0 }, ct);
 
         pod.Status!.Phase.Should().Be("Pending");
-        pod.Status.PodIP.Should().BeNull("the PO would wait for this IP forever without a timeout (po-spec §7.4)");
+        pod.Status.PodIP.Should().BeNull("the PO would wait for this IP forever without a timeout (docs/compatibility.md#b20)");
         pod.Status.ContainerStatuses.Should().BeNull();
         var scheduled = pod.Status.Conditions!.Single(c => c.Type == "PodScheduled");
         scheduled.Status.Should().Be("False");

@@ -5,7 +5,7 @@ using Flame.Sandbox.Support;
 
 namespace Flame.Sandbox.Hub;
 
-/// <summary>The Hub auth service (<c>POST /token</c>) and the core API routes of po-spec §9.2.</summary>
+/// <summary>The Hub auth service (<c>POST /token</c>) and the core API routes the PO calls (docs/compatibility.md#hub).</summary>
 public static class HubEndpoints
 {
     public static void MapAuth(IEndpointRouteBuilder app, string prefix, HubState hub)

@@ -5,7 +5,7 @@ using Flame.Sandbox.Support;
 namespace Flame.Sandbox.Hub;
 
 /// <summary>
-/// The FLAME core API resources the PO touches (po-spec §9.2): nodes, analysis-nodes, analysis-node logs,
+/// The FLAME core API resources the PO touches (docs/compatibility.md#hub): nodes, analysis-nodes, analysis-node logs,
 /// plus the auth service's client credentials and the log of every call.
 /// </summary>
 public sealed class HubState

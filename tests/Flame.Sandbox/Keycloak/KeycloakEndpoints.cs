@@ -6,8 +6,9 @@ using Flame.Sandbox.Support;
 namespace Flame.Sandbox.Keycloak;
 
 /// <summary>
-/// The Keycloak endpoints of po-spec §8: discovery, JWKS, client-credentials tokens, and the admin clients API
-/// (only for clients holding manage-clients). Plus <c>POST {realm}/_sim/tokens</c> to mint tokens over HTTP.
+/// The Keycloak endpoints the PO uses (docs/compatibility.md#authentication, #keycloak-clients): discovery, JWKS,
+/// client-credentials tokens, and the admin clients API (only for clients holding manage-clients). Plus
+/// <c>POST {realm}/_sim/tokens</c> to mint tokens over HTTP.
 /// </summary>
 public static class KeycloakEndpoints
 {

@@ -3,10 +3,10 @@ using System.Text.Json.Nodes;
 namespace Flame.Sandbox.Kubernetes;
 
 /// <summary>
-/// The neighbours of the PO on a FLAME node (po-spec §1.1), named and labelled as the <c>flame-node</c> helm
-/// chart (release <c>flame-node</c>) creates them: a Service per node service and a Deployment whose pods the
-/// simulated kubelet runs as long-running services with pod IPs. The PO discovers them by label to render the
-/// per-analysis nginx config, so without them no analysis could be created in the sandbox.
+/// The neighbours of the PO on a FLAME node (docs/compatibility.md#node-services), named and labelled as the
+/// <c>flame-node</c> helm chart (release <c>flame-node</c>) creates them: a Service per node service and a Deployment
+/// whose pods the simulated kubelet runs as long-running services with pod IPs. The PO discovers them by label to
+/// render the per-analysis nginx config, so without them no analysis could be created in the sandbox.
 /// </summary>
 public static class NodeServiceSeed
 {

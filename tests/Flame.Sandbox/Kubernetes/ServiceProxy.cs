@@ -6,9 +6,10 @@ using Flame.Sandbox.Support;
 namespace Flame.Sandbox.Kubernetes;
 
 /// <summary>
-/// <c>services/{name}[:{port}]/proxy/{path}</c>: forwards to a ready endpoint of the Service. For <c>nginx-&lt;D&gt;</c>
-/// it plays the analysis nginx (po-spec §7.5): <c>/healthz</c> answers itself, <c>/analysis/…</c> goes to the analysis
-/// behind Service <c>D</c>; analysis pods answer the SDK contract of po-spec §10.
+/// <c>services/{name}[:{port}]/proxy/{path}</c>: forwards to a ready endpoint of the Service. For
+/// <c>nginx-&lt;D&gt;</c> it plays the analysis nginx (docs/compatibility.md#nginx-routes): <c>/healthz</c> answers
+/// itself, <c>/analysis/…</c> goes to the analysis behind Service <c>D</c>; analysis pods answer the SDK contract
+/// (docs/compatibility.md#analysis-sdk).
 /// </summary>
 public sealed class ServiceProxy(KubernetesRuntime runtime)
 {

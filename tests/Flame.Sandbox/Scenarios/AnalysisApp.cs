@@ -6,8 +6,9 @@ using Flame.Sandbox.Support;
 namespace Flame.Sandbox.Scenarios;
 
 /// <summary>
-/// The analysis container's HTTP API on port 8000 (po-spec §10): <c>/healthz</c>, <c>/partner_status</c>,
-/// <c>/token_refresh</c>. One instance per running container; the scenario drives its status and progress.
+/// The analysis container's HTTP API on port 8000 (docs/compatibility.md#analysis-sdk): <c>/healthz</c>,
+/// <c>/partner_status</c>, <c>/token_refresh</c>. One instance per running container; the scenario drives its status
+/// and progress.
 /// </summary>
 public sealed class AnalysisApp(TimeProvider time, string? token)
 {

@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 namespace Flame.Sandbox.Scenarios;
 
 /// <summary>
-/// The SDK's log shipping: <c>POST {po}/po/stream_logs</c> with the analysis token; failed submissions are
-/// queued and re-sent with the next line (po-spec §10), so an outage of the PO does not lose lines.
+/// The SDK's log shipping: <c>POST {po}/po/stream_logs</c> with the analysis token; failed submissions are queued and
+/// re-sent with the next line (docs/compatibility.md#analysis-sdk), so an outage of the PO does not lose lines.
 /// </summary>
 public sealed class LogStreamer(HttpClient http, Func<Uri?> target)
 {

@@ -7,15 +7,15 @@ using System.Text.RegularExpressions;
 namespace Flame.Po.Lifecycle.Workloads.Nginx;
 
 /// <summary>
-/// Renders the per-analysis nginx.conf (po-spec §7.5). Every route regex is anchored at both ends, so
-/// <c>/storage/finalX</c> or another analysis' broker paths fall through to the final 404. Routes end in
-/// <c>\z</c>, not <c>$</c>: PCRE's <c>$</c> also matches before a trailing newline (<c>/po/stream_logs%0A</c>). Every value that
-/// reaches the file is validated first (UUIDs, DNS-1123 labels, parsed IP addresses, a safe directory), so no
-/// input can add a directive.
+/// Renders the per-analysis nginx.conf (docs/compatibility.md#nginx-routes). Every route regex is anchored at both
+/// ends, so <c>/storage/finalX</c> or another analysis' broker paths fall through to the final 404. Routes end in
+/// <c>\z</c>, not <c>$</c>: PCRE's <c>$</c> also matches before a trailing newline (<c>/po/stream_logs%0A</c>). Every
+/// value that reaches the file is validated first (UUIDs, DNS-1123 labels, parsed IP addresses, a safe directory), so
+/// no input can add a directive.
 /// </summary>
 public static partial class NginxConfigRenderer
 {
-    /// <summary>Timeouts of the log-ingestion route (po-spec §2.3): connect 10 s, send/read 120 s.</summary>
+    /// <summary>Timeouts of the log-ingestion route, as before (docs/compatibility.md#nginx-routes): connect 10 s, send/read 120 s.</summary>
     public const int LogRouteConnectTimeoutSeconds = 10;
     public const int LogRouteTimeoutSeconds = 120;
 

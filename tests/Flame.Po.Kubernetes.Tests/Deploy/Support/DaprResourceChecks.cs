@@ -5,7 +5,8 @@ namespace Flame.Po.Kubernetes.Tests.Deploy.Support;
 
 /// <summary>
 /// Schema checks of the Dapr resources (Component, Configuration, Resiliency) against the fields of
-/// reference/dapr.md §2.5, §3, §4, §6 and §7: kubernetes-models has no Dapr types, and daprd only reports a
+/// the Dapr docs' component and CRD references (bindings.cron, state.postgresql v2, pub/sub brokers, Configuration
+/// access control, Resiliency): kubernetes-models has no Dapr types, and daprd only reports a
 /// bad field when it loads the file. Unknown metadata names are problems too (a typo is silently ignored by
 /// daprd, e.g. v1's <c>tableName</c> on state.postgresql v2). Returns one message per problem.
 /// </summary>

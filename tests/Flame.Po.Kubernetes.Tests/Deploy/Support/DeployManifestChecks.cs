@@ -9,8 +9,8 @@ namespace Flame.Po.Kubernetes.Tests.Deploy.Support;
 /// <summary>
 /// What kubernetes-models cannot check on the PO's own manifests (deploy/): Pod Security "restricted" and our
 /// hardening (shared with the analysis manifests), the Dapr annotations of each app, the compatibility labels
-/// (po-spec §15.5), probes, secrets only by reference, and every setting documented in .env.template.
-/// Returns one message per problem.
+/// (docs/compatibility.md#rule-operations), probes, secrets only by reference, and every setting documented in
+/// .env.template. Returns one message per problem.
 /// </summary>
 internal static class DeployManifestChecks
 {
@@ -126,7 +126,7 @@ internal static class DeployManifestChecks
 
         if (labels?["component"]?.GetValue<string>() != "flame-po")
         {
-            problem("the pods must carry component=flame-po (po-spec §15.5)");
+            problem("the pods must carry component=flame-po (docs/compatibility.md#rule-operations)");
         }
 
         var pod = template?["spec"]?.AsObject();
@@ -214,7 +214,7 @@ internal static class DeployManifestChecks
     {
         if (service["metadata"]?["labels"]?["component"]?.GetValue<string>() != "flame-po")
         {
-            problem("the PO Service must carry component=flame-po (po-spec §15.5)");
+            problem("the PO Service must carry component=flame-po (docs/compatibility.md#rule-operations)");
         }
 
         var selector = service["spec"]?["selector"]?.AsObject();
@@ -226,7 +226,7 @@ internal static class DeployManifestChecks
 
         if (service["spec"]?["ports"]?.AsArray().Any(p => p?["port"]?.GetValue<long>() == 8000) != true)
         {
-            problem("the PO Service must listen on port 8000 (po-spec §2.3)");
+            problem("the PO Service must listen on port 8000 (docs/compatibility.md#node-services)");
         }
     }
 

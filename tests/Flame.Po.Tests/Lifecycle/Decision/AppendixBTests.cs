@@ -8,8 +8,9 @@ using static Flame.Po.Tests.Lifecycle.Decision.DecisionFixtures;
 namespace Flame.Po.Tests.Lifecycle.Decision;
 
 /// <summary>
-/// po-spec Appendix B, row by row (db status × healthz outcome), with the corrected behaviour: a reported
-/// failure is terminal (not a restart), a partner stop stays <c>stopped</c> (B5), an unreachable analysis is
+/// The old service's decision table, row by row (db status × healthz outcome, docs/compatibility.md#decisions), with
+/// the corrected behaviour: a reported failure is terminal (not a restart), a partner stop stays <c>stopped</c>
+/// (docs/compatibility.md#b5), an unreachable analysis is
 /// judged against explicit time budgets, and a failed analysis never turns executed.
 /// </summary>
 public sealed class AppendixBTests

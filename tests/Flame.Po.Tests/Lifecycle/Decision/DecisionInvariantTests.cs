@@ -10,7 +10,7 @@ namespace Flame.Po.Tests.Lifecycle.Decision;
 /// <summary>
 /// The whole truth table: every combination of status, phase, desired state, restart counter, objects present,
 /// Secrets, pod state and probe outcome (~110,000 rows) is decided, and each decision must satisfy the rules
-/// that make the lifecycle safe. Each rule names the po-spec bug it prevents.
+/// that make the lifecycle safe. Each rule names the old service's bug it prevents (docs/compatibility.md#bugs).
 /// </summary>
 public sealed class DecisionInvariantTests
 {
