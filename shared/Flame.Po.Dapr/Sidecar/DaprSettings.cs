@@ -6,7 +6,7 @@ namespace Flame.Po.Dapr.Sidecar;
 /// <summary>
 /// How this app reaches its Dapr sidecar (HTTP for invocation and health, gRPC for state and publish) and how the
 /// sidecar reaches it (the app token). The Dapr adapters are chosen when <c>DAPR_HTTP_PORT</c> is set, unless
-/// <c>PO_BUILDING_BLOCKS</c> says otherwise. See docs/architecture.md ("Dapr mode").
+/// <c>PO_BUILDING_BLOCKS</c> says otherwise. See docs/architecture.md ("Building blocks").
 /// </summary>
 public sealed class DaprSettings : IValidatedSettings
 {
