@@ -66,12 +66,7 @@ public static class FlameHost
         builder.Services.AddSettings<DaprSettings>(builder.Configuration);
         builder.Services.AddSettings<EventBusSettings>(builder.Configuration);
         var channel = builder.AddBuildingBlocks(HealthEndpoints.ReadyTag);
-        if (channel.ListenUrl is { } local)
-        {
-            // The local app channel (--target all): internal routes and event deliveries, on a private Unix socket.
-            urls = [.. urls, local];
-        }
-        else if (channel.Token is null && !urls.All(AppChannelUrls.IsLoopback))
+        if (channel.Token is null && !urls.All(AppChannelUrls.IsLoopback))
         {
             throw new ConfigurationException(["APP_API_TOKEN is required when a Dapr app listens beyond loopback: without it, anybody who reaches the app's port could call its internal routes. Set the same value as the sidecar's APP_API_TOKEN (dapr.io/app-token-secret)."]);
         }

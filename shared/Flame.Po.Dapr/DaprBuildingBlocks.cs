@@ -40,6 +40,7 @@ public static class DaprBuildingBlocks
         if (!settings.UseDapr)
         {
             var local = AppChannel.Local();
+            LocalChannel.Install(services);
             services.AddHostedService<PeriodicTriggerService>();
             services.AddAppChannel(local);
             services.AddSingleton<IStateStore, PostgresStateStore>();

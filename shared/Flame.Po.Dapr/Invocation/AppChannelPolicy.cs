@@ -9,7 +9,7 @@ namespace Flame.Po.Dapr.Invocation;
 /// <summary>
 /// The <see cref="AppChannel.Policy"/> authorization policy. The token is checked by the Dapr SDK's app-token
 /// authentication (scheme <c>Dapr</c>, header <c>dapr-api-token</c>); a local channel additionally requires the
-/// request to have come in on the Unix socket, so the public TCP port never serves these routes.
+/// request to have come through <see cref="LocalChannel"/> (in memory), so the public port never serves these routes.
 /// </summary>
 public static class AppChannelPolicy
 {
@@ -31,7 +31,7 @@ public static class AppChannelPolicy
             policy.AddAuthenticationSchemes(DaprScheme).RequireAuthenticatedUser();
             if (channel.IsLocal)
             {
-                policy.RequireAssertion(context => context.Resource is HttpContext http && CameInOnSocket(http));
+                policy.RequireAssertion(context => context.Resource is HttpContext http && LocalChannel.CameThrough(http));
             }
         });
         return services;
@@ -40,7 +40,4 @@ public static class AppChannelPolicy
     /// <summary>Restricts endpoints to the app channel (Dapr sidecar, or the host's own local channel).</summary>
     public static TBuilder RequireAppChannel<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder => builder.RequireAuthorization(AppChannel.Policy);
-
-    /// <summary>A Unix-socket connection has no IP addresses; every TCP connection has.</summary>
-    private static bool CameInOnSocket(HttpContext http) => http.Connection.LocalIpAddress is null && http.Connection.RemoteIpAddress is null;
 }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Dapr.Client;
 using Flame.Po.Dapr.Sidecar;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +14,7 @@ public static class ServiceClientExtensions
     /// Registers <typeparamref name="TClient"/> as a typed <see cref="HttpClient"/> for the internal routes of
     /// <paramref name="appId"/>. In Dapr mode the request goes through the sidecar's service invocation (the SDK's
     /// <see cref="InvocationHandler"/>, as <c>DaprClient.CreateInvokeHttpClient</c> builds it); in <c>--target all</c>
-    /// to this host's own local channel (<see cref="AppChannel"/>). The client code is the same either way.
+    /// into this host's own pipeline (<see cref="LocalChannel"/>). The client code is the same either way.
     /// </summary>
     public static IHttpClientBuilder AddServiceClient<TClient>(this IServiceCollection services, string appId)
         where TClient : class
@@ -41,31 +40,9 @@ public static class ServiceClientExtensions
                     handlers.Add(new TokenHandler(channelToken));
                 }
             })
-            .ConfigurePrimaryHttpMessageHandler(sp =>
-            {
-                var handler = new SocketsHttpHandler();
-                if (sp.GetRequiredService<AppChannel>().SocketPath is { } path)
-                {
-                    handler.ConnectCallback = (_, cancellationToken) => ConnectAsync(path, cancellationToken);
-                }
-
-                return handler;
-            });
-    }
-
-    private static async ValueTask<Stream> ConnectAsync(string path, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<AppChannel>().IsLocal
+                ? sp.GetRequiredService<LocalChannel>().CreateHandler()
+                : new SocketsHttpHandler());
     }
 
     /// <summary>Sets <c>dapr-api-token</c> (the sidecar's API token, or the local channel's token).</summary>
