@@ -120,7 +120,7 @@ fi
 host_dll=services/Flame.Po.Host/bin/Release/net10.0/Flame.Po.Host.dll
 if [ -n "$dapr_sim" ]; then
   # The sidecars: components/ as they are, but the status-loop cron at STATUS_LOOP_INTERVAL (default 10 s).
-  sim_dir="$root/.local/dapr-sim"
+  sim_dir="${SANDBOX_WORK_DIR:-$root/.local}/dapr-sim"
   rm -rf "$sim_dir"
   mkdir -p "$sim_dir/components"
   chmod 700 "$sim_dir"

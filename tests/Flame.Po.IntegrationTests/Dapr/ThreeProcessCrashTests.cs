@@ -27,8 +27,8 @@ public sealed class ThreeProcessCrashTests
             created.StatusCode.Should().Be(HttpStatusCode.OK);
         }
 
-        await WaitForStatusAsync(h, executing, s => s == AnalysisStatus.Executing);
-        await WaitForStatusAsync(h, stopped, s => s == AnalysisStatus.Executing);
+        await h.WaitForStatusAsync(executing, s => s.Status == AnalysisStatus.Executing);
+        await h.WaitForStatusAsync(stopped, s => s.Status == AnalysisStatus.Executing);
         var acknowledged = await StreamLinesAsync(h, executing, "before the kill", 5);
 
         await h.KillAsync("lifecycle");
@@ -46,12 +46,12 @@ public sealed class ThreeProcessCrashTests
             stop.StatusCode.Should().Be(HttpStatusCode.OK);
         }
 
-        (await WaitForStatusAsync(h, executing, AnalysisStatus.IsTerminal)).Should().Be(AnalysisStatus.Executed);
-        (await WaitForStatusAsync(h, stopped, AnalysisStatus.IsTerminal)).Should().Be(AnalysisStatus.Stopped);
-        await WaitUntilAsync(() => HubStatus(h, executing) == AnalysisStatus.Executed && HubStatus(h, stopped) == AnalysisStatus.Stopped, "the Hub holds both final statuses");
+        (await h.WaitForStatusAsync(executing, s => AnalysisStatus.IsTerminal(s.Status))).Status.Should().Be(AnalysisStatus.Executed);
+        (await h.WaitForStatusAsync(stopped, s => AnalysisStatus.IsTerminal(s.Status))).Status.Should().Be(AnalysisStatus.Stopped);
+        await WaitUntilAsync(() => h.HubStatus(executing) == AnalysisStatus.Executed && h.HubStatus(stopped) == AnalysisStatus.Stopped, "the Hub holds both final statuses");
         (await h.Database.CountAsync($"SELECT count(*) FROM log_line WHERE analysis_id = '{executing}' AND message LIKE 'acknowledged %'"))
             .Should().Be(acknowledged, "every line the Api acknowledged is stored");
-        await WaitUntilAsync(() => ObjectsOf(h, executing).Count == 0 && ObjectsOf(h, stopped).Count == 0, "no object is left behind");
+        await WaitUntilAsync(() => h.ObjectsOf(executing).Count == 0 && h.ObjectsOf(stopped).Count == 0, "no object is left behind");
     }
 
     private static async Task<int> StreamLinesAsync(ThreeProcessHarness h, string id, string when, int count)
@@ -84,37 +84,6 @@ public sealed class ThreeProcessCrashTests
 
         return await h.Http.SendAsync(request);
     }
-
-    private static async Task<string> WaitForStatusAsync(ThreeProcessHarness h, string id, Func<string, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        var last = "(none)";
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await SendAsync(h, HttpMethod.Get, $"/po/status/{id}", null);
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                last = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty(id).GetProperty("status").GetString()!;
-                if (condition(last))
-                {
-                    return last;
-                }
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"{id} never reached the expected status; last {last}");
-    }
-
-    private static string? HubStatus(ThreeProcessHarness h, string id) =>
-        h.Sandbox.Hub.AnalysisNode(id, h.Sandbox.Hub.OwnNodeId)?["execution_status"]?.GetValue<string>();
-
-    private static List<string> ObjectsOf(ThreeProcessHarness h, string id) =>
-        new[] { "deployments", "services", "networkpolicies", "configmaps", "secrets", "pods" }
-            .SelectMany(kind => h.Sandbox.Objects.List(kind, h.Sandbox.Namespace).Select(o => $"{kind}/{o["metadata"]?["name"]}"))
-            .Where(name => name.Contains(id, StringComparison.Ordinal))
-            .ToList();
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
     {

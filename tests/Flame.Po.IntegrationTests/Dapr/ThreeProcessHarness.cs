@@ -178,6 +178,43 @@ public sealed partial class ThreeProcessHarness : IAsyncDisposable
         throw new TimeoutException($"{app} is not ready; last answer: {last}\n{_processes[app].Output}");
     }
 
+    /// <summary>The Kubernetes objects whose name holds the analysis id.</summary>
+    public List<string> ObjectsOf(string analysisId) =>
+        new[] { "deployments", "services", "networkpolicies", "configmaps", "secrets", "pods" }
+            .SelectMany(kind => Sandbox.Objects.List(kind, Sandbox.Namespace).Select(o => $"{kind}/{o["metadata"]?["name"]}"))
+            .Where(name => name.Contains(analysisId, StringComparison.Ordinal))
+            .ToList();
+
+    /// <summary>The status the Hub holds for the analysis on this node.</summary>
+    public string? HubStatus(string analysisId) =>
+        Sandbox.Hub.AnalysisNode(analysisId, Sandbox.Hub.OwnNodeId)?["execution_status"]?.GetValue<string>();
+
+    /// <summary>Polls <c>GET /po/status/{id}</c> (management token) until <paramref name="condition"/> holds.</summary>
+    public async Task<(string Status, int Progress)> WaitForStatusAsync(string analysisId, Func<(string Status, int Progress), bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        (string, int) last = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/po/status/{analysisId}");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Sandbox.Tokens.Management());
+            using var response = await Http.SendAsync(request);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var entry = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty(analysisId);
+                last = (entry.GetProperty("status").GetString()!, entry.GetProperty("progress").GetInt32());
+                if (condition(last))
+                {
+                    return last;
+                }
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{analysisId} never reached the expected status; last {last}");
+    }
+
     /// <summary>A client of one caller's sidecar (its HTTP API, with the sidecar's API token).</summary>
     public HttpClient SidecarOf(string appId)
     {

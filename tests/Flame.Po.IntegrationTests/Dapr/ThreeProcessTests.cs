@@ -37,9 +37,9 @@ public sealed class ThreeProcessTests(ThreeProcessTests.Fixture fixture) : IClas
         using var created = await SendAsync(HttpMethod.Post, "/po/", Management, ApiFixture.CreateBody(id, "harbor.sandbox.local/sim/ok:runtime-400s_progress-5"));
         (await created.Content.ReadAsStringAsync()).Should().Be($$"""{"{{id}}":"starting"}""");
 
-        var executing = await WaitForStatusAsync(id, s => s.Status == AnalysisStatus.Executing && s.Progress > 0);
+        var executing = await H.WaitForStatusAsync(id, s => s.Status == AnalysisStatus.Executing && s.Progress > 0);
         executing.Progress.Should().BeInRange(1, 99, "progress comes from the lines the analysis streams");
-        var done = await WaitForStatusAsync(id, s => AnalysisStatus.IsTerminal(s.Status));
+        var done = await H.WaitForStatusAsync(id, s => AnalysisStatus.IsTerminal(s.Status));
         done.Should().Be((AnalysisStatus.Executed, 100));
 
         // The status is executed before the deployment is archived and torn down: wait for the archive.
@@ -51,9 +51,9 @@ public sealed class ThreeProcessTests(ThreeProcessTests.Fixture fixture) : IClas
         }
 
         archived.Should().BeTrue("the executed deployment is archived");
-        await WaitUntilAsync(() => HubStatus(id) == AnalysisStatus.Executed, "the Hub holds the final status");
+        await WaitUntilAsync(() => H.HubStatus(id) == AnalysisStatus.Executed, "the Hub holds the final status");
         await WaitUntilAsync(() => H.Sandbox.Hub.Logs.Any(l => l["analysis_id"]?.GetValue<string>() == id), "the Hub holds the lines");
-        ObjectsOf(id).Should().BeEmpty("a finished analysis leaves no Kubernetes object behind");
+        H.ObjectsOf(id).Should().BeEmpty("a finished analysis leaves no Kubernetes object behind");
     }
 
     [Fact]
@@ -66,11 +66,11 @@ public sealed class ThreeProcessTests(ThreeProcessTests.Fixture fixture) : IClas
             created.StatusCode.Should().Be(HttpStatusCode.OK);
         }
 
-        await WaitForStatusAsync(id, s => s.Status == AnalysisStatus.Executing);
+        await H.WaitForStatusAsync(id, s => s.Status == AnalysisStatus.Executing);
         using var stop = await SendAsync(HttpMethod.Put, $"/po/stop/{id}", Management);
         stop.StatusCode.Should().Be(HttpStatusCode.OK);
-        (await WaitForStatusAsync(id, s => AnalysisStatus.IsTerminal(s.Status))).Status.Should().Be(AnalysisStatus.Stopped);
-        await WaitUntilAsync(() => HubStatus(id) == AnalysisStatus.Stopped, "the Hub is told");
+        (await H.WaitForStatusAsync(id, s => AnalysisStatus.IsTerminal(s.Status))).Status.Should().Be(AnalysisStatus.Stopped);
+        await WaitUntilAsync(() => H.HubStatus(id) == AnalysisStatus.Stopped, "the Hub is told");
 
         using var delete = await SendAsync(HttpMethod.Delete, $"/po/delete/{id}", Management);
         delete.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -78,7 +78,7 @@ public sealed class ThreeProcessTests(ThreeProcessTests.Fixture fixture) : IClas
         await ApiFixture.ShouldBeProblemAsync(gone, 404);
         using var unknown = await SendAsync(HttpMethod.Put, $"/po/stop/{Guid.NewGuid()}", Management);
         await ApiFixture.ShouldBeProblemAsync(unknown, 404);
-        await WaitUntilAsync(() => ObjectsOf(id).Count == 0, "the objects of a deleted analysis are gone");
+        await WaitUntilAsync(() => H.ObjectsOf(id).Count == 0, "the objects of a deleted analysis are gone");
     }
 
     [Fact]
@@ -215,37 +215,6 @@ public sealed class ThreeProcessTests(ThreeProcessTests.Fixture fixture) : IClas
     }
 
     private async Task<string> StatusesAsync() => await GetStringAsync("/po/status");
-
-    private async Task<(string Status, int Progress)> WaitForStatusAsync(string id, Func<(string Status, int Progress), bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        (string, int) last = default;
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await SendAsync(HttpMethod.Get, $"/po/status/{id}", Management);
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                var entry = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty(id);
-                last = (entry.GetProperty("status").GetString()!, entry.GetProperty("progress").GetInt32());
-                if (condition(last))
-                {
-                    return last;
-                }
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"{id} never reached the expected status; last {last}");
-    }
-
-    private string? HubStatus(string id) => H.Sandbox.Hub.AnalysisNode(id, H.Sandbox.Hub.OwnNodeId)?["execution_status"]?.GetValue<string>();
-
-    private List<string> ObjectsOf(string id) =>
-        new[] { "deployments", "services", "networkpolicies", "configmaps", "secrets", "pods" }
-            .SelectMany(kind => H.Sandbox.Objects.List(kind, H.Sandbox.Namespace).Select(o => $"{kind}/{o["metadata"]?["name"]}"))
-            .Where(name => name.Contains(id, StringComparison.Ordinal))
-            .ToList();
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
     {

@@ -59,6 +59,45 @@ public sealed class RunScriptSandboxTests : IAsyncLifetime
         (await RefusesAsync(http, hubUrl + "/_sim/calls")).Should().BeTrue("the sandbox must be gone");
     }
 
+    [Fact]
+    public async Task With_dapr_sim_it_runs_three_processes_with_simulated_sidecars_that_serve_a_create_and_stops_all_on_sigterm()
+    {
+        var ports = new[] { FreePort.Next(), FreePort.Next(), FreePort.Next() };
+        var environment = new Dictionary<string, string?>(_db.EnvironmentValues())
+        {
+            ["PO_PORT"] = ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["LIFECYCLE_PORT"] = ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["LOGGING_PORT"] = ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SANDBOX_WORK_DIR"] = _work,
+            ["STATUS_LOOP_INTERVAL"] = "1",
+            ["PO_SKIP_BUILD"] = ReleaseBuildsExist() && File.Exists(Path.Combine(RepositoryRoot.Path, "tests/Flame.DaprSim/bin/Release/net10.0/Flame.DaprSim.dll")) ? "1" : null,
+        };
+        await using var run = RunScriptProcess.Start(environment, "--dapr-sim");
+
+        await WaitUntilAsync(() => Lines.All(l => run.Value(l) is not null), run, TimeSpan.FromMinutes(4));
+        var poUrl = run.Value("PO_URL")!;
+        poUrl.Should().Be($"http://127.0.0.1:{ports[0]}");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var id = Guid.NewGuid().ToString();
+        using var create = new HttpRequestMessage(HttpMethod.Post, poUrl + "/po/")
+        {
+            Content = new StringContent(Api.ApiFixture.CreateBody(id).ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+        };
+        create.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", run.Value("PO_TOKEN"));
+        using var created = await http.SendAsync(create);
+        (await created.Content.ReadAsStringAsync()).Should().Be($$"""{"{{id}}":"starting"}""", "the api reached the lifecycle through the sidecars");
+        using var lifecycleDirect = await http.PostAsync($"http://127.0.0.1:{ports[1]}/internal/analyses/stop", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        lifecycleDirect.StatusCode.Should().Be(HttpStatusCode.Unauthorized, "run.sh sets an app token: the lifecycle answers only its sidecar");
+
+        var exit = await run.TerminateAsync(TimeSpan.FromSeconds(60));
+
+        exit.Should().Be(143);
+        foreach (var port in ports)
+        {
+            (await RefusesAsync(http, $"http://127.0.0.1:{port}/po/healthz")).Should().BeTrue($"the process on {port} must be gone");
+        }
+    }
+
     private static bool ReleaseBuildsExist() =>
         File.Exists(Path.Combine(RepositoryRoot.Path, "services/Flame.Po.Host/bin/Release/net10.0/Flame.Po.Host.dll"))
         && File.Exists(Path.Combine(RepositoryRoot.Path, "tests/Flame.Sandbox/bin/Release/net10.0/Flame.Sandbox.dll"))

@@ -30,7 +30,7 @@ public sealed class RunScriptProcess : IAsyncDisposable
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
-    public static RunScriptProcess Start(IDictionary<string, string?> environment)
+    public static RunScriptProcess Start(IDictionary<string, string?> environment, params string[] args)
     {
         var start = new ProcessStartInfo("bash")
         {
@@ -39,6 +39,11 @@ public sealed class RunScriptProcess : IAsyncDisposable
             WorkingDirectory = RepositoryRoot.Path,
         };
         start.ArgumentList.Add(System.IO.Path.Combine(RepositoryRoot.Path, "run.sh"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
         foreach (var key in start.Environment.Keys.Where(k => InheritedPrefixesToDrop.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList())
         {
             start.Environment.Remove(key);
