@@ -43,9 +43,6 @@ public sealed record CloudEvent
     [JsonPropertyName("data")]
     public JsonElement Data { get; init; }
 
-    /// <summary>Reads <see cref="Data"/> with the same snake_case conventions used to publish it.</summary>
-    public T GetData<T>() => Data.Deserialize<T>(StateJson.Options)
-        ?? throw new JsonException($"CloudEvent {Id} on topic '{Topic}' carries no data.");
 
     public static CloudEvent Create<T>(string source, string pubSubName, string topic, T data, DateTimeOffset time) => new()
     {

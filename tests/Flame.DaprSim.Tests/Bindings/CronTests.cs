@@ -52,7 +52,8 @@ public sealed class CronTests
         await Sim.Until(() => sim.CronFireCount("tick", "a") >= 1, "a tick on a");
         wants.Requests.Should().Contain(r => r.Method == "OPTIONS" && r.Path == "/tick");
         await Sim.Until(() => refuses.Requests.Any(r => r.Method == "OPTIONS"), "the OPTIONS probe of b");
-        await Task.Delay(1200);
+        var fired = sim.CronFireCount("tick", "a");
+        await Sim.Until(() => sim.CronFireCount("tick", "a") > fired, "a whole schedule period after b's probe");
         sim.CronFireCount("tick", "b").Should().Be(0);
     }
 

@@ -48,10 +48,10 @@ public sealed class ThreeProcessCrashTests
 
         (await h.WaitForStatusAsync(executing, s => AnalysisStatus.IsTerminal(s.Status))).Status.Should().Be(AnalysisStatus.Executed);
         (await h.WaitForStatusAsync(stopped, s => AnalysisStatus.IsTerminal(s.Status))).Status.Should().Be(AnalysisStatus.Stopped);
-        await WaitUntilAsync(() => h.HubStatus(executing) == AnalysisStatus.Executed && h.HubStatus(stopped) == AnalysisStatus.Stopped, "the Hub holds both final statuses");
+        await ThreeProcessHarness.WaitUntilAsync(() => h.HubStatus(executing) == AnalysisStatus.Executed && h.HubStatus(stopped) == AnalysisStatus.Stopped, "the Hub holds both final statuses");
         (await h.Database.CountAsync($"SELECT count(*) FROM log_line WHERE analysis_id = '{executing}' AND message LIKE 'acknowledged %'"))
             .Should().Be(acknowledged, "every line the Api acknowledged is stored");
-        await WaitUntilAsync(() => h.ObjectsOf(executing).Count == 0 && h.ObjectsOf(stopped).Count == 0, "no object is left behind");
+        await ThreeProcessHarness.WaitUntilAsync(() => h.ObjectsOf(executing).Count == 0 && h.ObjectsOf(stopped).Count == 0, "no object is left behind");
     }
 
     private static async Task<int> StreamLinesAsync(ThreeProcessHarness h, string id, string when, int count)
@@ -83,15 +83,5 @@ public sealed class ThreeProcessCrashTests
         }
 
         return await h.Http.SendAsync(request);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (!condition())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, what);
-            await Task.Delay(200);
-        }
     }
 }

@@ -60,7 +60,7 @@ public sealed partial class ThreeProcessHarness : IAsyncDisposable
             ports[$"api#{replica}"] = FreePort.Next();
         }
 
-        var resources = CopyComponents();
+        var resources = ComponentsCopy.Create((name, text) => name == "status-loop.yaml" ? EverySchedule().Replace(text, "@every 500ms") : text);
         var sim = await DaprSimulator.StartAsync(new DaprSimOptions
         {
             ResourcesPaths = [resources],
@@ -189,6 +189,17 @@ public sealed partial class ThreeProcessHarness : IAsyncDisposable
     public string? HubStatus(string analysisId) =>
         Sandbox.Hub.AnalysisNode(analysisId, Sandbox.Hub.OwnNodeId)?["execution_status"]?.GetValue<string>();
 
+    /// <summary>Polls <paramref name="condition"/> every 200 ms for up to 90 s.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (!condition())
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, what);
+            await Task.Delay(200);
+        }
+    }
+
     /// <summary>Polls <c>GET /po/status/{id}</c> (management token) until <paramref name="condition"/> holds.</summary>
     public async Task<(string Status, int Progress)> WaitForStatusAsync(string analysisId, Func<(string Status, int Progress), bool> condition)
     {
@@ -240,25 +251,7 @@ public sealed partial class ThreeProcessHarness : IAsyncDisposable
     private static SidecarOptions Sidecar(string appId, int appPort, string? config) =>
         new() { AppId = appId, AppPort = appPort, ConfigPath = config, ApiToken = ApiToken, AppToken = AppToken };
 
-    /// <summary>The repository's components, the status-loop cron every 500 ms instead of every 10 s.</summary>
-    private static string CopyComponents()
-    {
-        var target = Path.Combine(Path.GetTempPath(), "flame-po-components-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "components"), "*.yaml"))
-        {
-            var text = File.ReadAllText(file);
-            if (Path.GetFileName(file) == "status-loop.yaml")
-            {
-                text = EverySchedule().Replace(text, "@every 500ms");
-            }
-
-            File.WriteAllText(Path.Combine(target, Path.GetFileName(file)), text);
-        }
-
-        return target;
-    }
-
+    /// <summary>The status-loop cron's schedule, made every 500 ms instead of every 10 s.</summary>
     [GeneratedRegex(@"@every \d+s")]
     private static partial Regex EverySchedule();
 }

@@ -51,8 +51,8 @@ public sealed class ThreeProcessTests(ThreeProcessTests.Fixture fixture) : IClas
         }
 
         archived.Should().BeTrue("the executed deployment is archived");
-        await WaitUntilAsync(() => H.HubStatus(id) == AnalysisStatus.Executed, "the Hub holds the final status");
-        await WaitUntilAsync(() => H.Sandbox.Hub.Logs.Any(l => l["analysis_id"]?.GetValue<string>() == id), "the Hub holds the lines");
+        await ThreeProcessHarness.WaitUntilAsync(() => H.HubStatus(id) == AnalysisStatus.Executed, "the Hub holds the final status");
+        await ThreeProcessHarness.WaitUntilAsync(() => H.Sandbox.Hub.Logs.Any(l => l["analysis_id"]?.GetValue<string>() == id), "the Hub holds the lines");
         H.ObjectsOf(id).Should().BeEmpty("a finished analysis leaves no Kubernetes object behind");
     }
 
@@ -70,7 +70,7 @@ public sealed class ThreeProcessTests(ThreeProcessTests.Fixture fixture) : IClas
         using var stop = await SendAsync(HttpMethod.Put, $"/po/stop/{id}", Management);
         stop.StatusCode.Should().Be(HttpStatusCode.OK);
         (await H.WaitForStatusAsync(id, s => AnalysisStatus.IsTerminal(s.Status))).Status.Should().Be(AnalysisStatus.Stopped);
-        await WaitUntilAsync(() => H.HubStatus(id) == AnalysisStatus.Stopped, "the Hub is told");
+        await ThreeProcessHarness.WaitUntilAsync(() => H.HubStatus(id) == AnalysisStatus.Stopped, "the Hub is told");
 
         using var delete = await SendAsync(HttpMethod.Delete, $"/po/delete/{id}", Management);
         delete.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -78,7 +78,7 @@ public sealed class ThreeProcessTests(ThreeProcessTests.Fixture fixture) : IClas
         await ApiFixture.ShouldBeProblemAsync(gone, 404);
         using var unknown = await SendAsync(HttpMethod.Put, $"/po/stop/{Guid.NewGuid()}", Management);
         await ApiFixture.ShouldBeProblemAsync(unknown, 404);
-        await WaitUntilAsync(() => H.ObjectsOf(id).Count == 0, "the objects of a deleted analysis are gone");
+        await ThreeProcessHarness.WaitUntilAsync(() => H.ObjectsOf(id).Count == 0, "the objects of a deleted analysis are gone");
     }
 
     [Fact]
@@ -215,14 +215,4 @@ public sealed class ThreeProcessTests(ThreeProcessTests.Fixture fixture) : IClas
     }
 
     private async Task<string> StatusesAsync() => await GetStringAsync("/po/status");
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!condition())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, what);
-            await Task.Delay(200);
-        }
-    }
 }

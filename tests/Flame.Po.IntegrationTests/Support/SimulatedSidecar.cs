@@ -26,16 +26,7 @@ public sealed class SimulatedSidecar : IAsyncDisposable
 
     public static async Task<SimulatedSidecar> StartAsync(string appId = "lifecycle", bool cron = true, string? appToken = null)
     {
-        var resources = Path.Combine(Path.GetTempPath(), "flame-po-sidecar-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(resources);
-        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "components"), "*.yaml"))
-        {
-            if (cron || Path.GetFileName(file) != "status-loop.yaml")
-            {
-                File.Copy(file, Path.Combine(resources, Path.GetFileName(file)));
-            }
-        }
-
+        var resources = ComponentsCopy.Create((name, text) => cron || name != "status-loop.yaml" ? text : null);
         var appPort = FreePort.Next();
         var sim = await DaprSimulator.StartAsync(new DaprSimOptions
         {
