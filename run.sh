@@ -175,9 +175,13 @@ for _ in $(seq 1 240); do
       echo "KUBECONFIG=$KUBECONFIG"
       echo "KEYCLOAK_URL=$(sandbox KEYCLOAK_URL)"
       echo "HUB_URL=$(sandbox HUB_URL)"
+      analysis_id=$(cat /proc/sys/kernel/random/uuid)
       cat <<CURL
-# Start a simulated analysis (image sim/<scenario>[:key-value_...], e.g. sim/stuck, sim/fails:runtime-10s):
-curl -sS -X POST "\$PO_URL/po/" -H "Authorization: Bearer \$PO_TOKEN" -H 'Content-Type: application/json' -d '{"analysis_id":"$(cat /proc/sys/kernel/random/uuid)","project_id":"$(cat /proc/sys/kernel/random/uuid)","registry_url":"harbor.sandbox.local","image_url":"harbor.sandbox.local/sim/ok:runtime-30s","registry_user":"robot\$demo","registry_password":"demo","kong_token":"none_needed"}'
+# The Hub, like the real one, reports only analyses it knows: register the analysis in the simulated Hub first
+# (its _sim route stands in for the Hub creating it), or nothing of the analysis reaches the Hub.
+curl -sS -X POST "\$HUB_URL/_sim/analyses" -H 'Content-Type: application/json' -d '{"analysis_id":"$analysis_id"}'
+# Then start it as a simulated analysis (image sim/<scenario>[:key-value_...], e.g. sim/stuck, sim/fails:runtime-10s):
+curl -sS -X POST "\$PO_URL/po/" -H "Authorization: Bearer \$PO_TOKEN" -H 'Content-Type: application/json' -d '{"analysis_id":"$analysis_id","project_id":"$(cat /proc/sys/kernel/random/uuid)","registry_url":"harbor.sandbox.local","image_url":"harbor.sandbox.local/sim/ok:runtime-30s","registry_user":"robot\$demo","registry_password":"demo","kong_token":"none_needed"}'
 CURL
       echo "run.sh: press Ctrl-C to stop (PO and sandbox)" >&2
       announced=1

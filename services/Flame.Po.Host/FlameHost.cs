@@ -42,7 +42,11 @@ public static class FlameHost
             return ExitConfiguration;
         }
 
-        await app.RunAsync();
+        await using (app)
+        {
+            await app.RunAsync();
+        }
+
         return 0;
     }
 
@@ -61,7 +65,7 @@ public static class FlameHost
             ? configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : [$"http://0.0.0.0:{builder.Configuration.GetValue("PO_PORT", target.DefaultPort())}"];
 
-        builder.AddServiceDefaults();
+        builder.AddServiceDefaults(builder.Configuration["APP_ID"] ?? AppIdOf(target), UsesDatabase(target, builder.Configuration));
         builder.Services.Configure<BuildingBlockSettings>(s => s.AppId = builder.Configuration["APP_ID"] ?? AppIdOf(target));
         builder.Services.AddSettings<DaprSettings>(builder.Configuration);
         builder.Services.AddSettings<EventBusSettings>(builder.Configuration);
@@ -123,6 +127,14 @@ public static class FlameHost
         app.Logger.LogInformation("Flame PO starting with target {target} and {building_blocks} building blocks", target.Name(), channel.IsLocal ? "embedded" : "Dapr");
         return app;
     }
+
+    /// <summary>
+    /// Every target but the api owns data in PostgreSQL; the api owns none, so as a Dapr app it needs no
+    /// database at all. Without Dapr the embedded building blocks (state store, outbox, fan-out) are PostgreSQL
+    /// tables, so any target running them needs it.
+    /// </summary>
+    public static bool UsesDatabase(HostTarget target, IConfiguration configuration) =>
+        target != HostTarget.Api || !DaprBuildingBlocks.UsesDapr(configuration);
 
     private static string AppIdOf(HostTarget target) => target == HostTarget.All ? "flame-po" : target.Name();
 }

@@ -6,6 +6,7 @@ using Flame.Po.Logging.Events;
 using Flame.Po.Logging.Hub;
 using Flame.Po.Logging.Ingestion;
 using Flame.Po.Logging.Reports;
+using Flame.Po.Logging.Retention;
 using Flame.Po.ServiceDefaults.Settings;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,11 +25,15 @@ public static class LoggingServiceExtensions
         services.AddSettings<LoggingSettings>(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
 
+        services.TryAddSingleton<LoggingTelemetry>();
         services.AddSingleton<HubDeliverySignal>();
         services.AddSingleton<ReportPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ReportPublisher>());
         services.AddSingleton<HubDelivery>();
         services.AddHostedService(sp => sp.GetRequiredService<HubDelivery>());
+        services.AddSingleton<LogPurgeSignal>();
+        services.AddSingleton<LogRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<LogRetention>());
         services.AddSingleton<LogIngestor>();
         services.AddHostedService<LogBatchWriter>();
         services.AddScoped<AnalysisEventsSubscriber>();

@@ -25,6 +25,15 @@ public sealed class LoggingSettings : IValidatedSettings
     [ConfigurationKeyName("HUB_RETRY_MAX")]
     public double HubRetryMaxSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Days a log line is kept (docs/compatibility.md#delete-and-retention); empty keeps lines forever. A line still to
+    /// be forwarded to the Hub is never removed.
+    /// </summary>
+    [ConfigurationKeyName("LOG_RETENTION_DAYS")]
+    public string? LogRetentionDaysText { get; set; }
+
+    public int? LogRetentionDays => RetentionDays.Parse(LogRetentionDaysText);
+
     public TimeSpan RetryWindow => TimeSpan.FromSeconds(RetryWindowSeconds);
     public TimeSpan HubSyncInterval => TimeSpan.FromSeconds(HubSyncIntervalSeconds);
     public TimeSpan HubRetryMax => TimeSpan.FromSeconds(HubRetryMaxSeconds);
@@ -42,7 +51,8 @@ public sealed class LoggingSettings : IValidatedSettings
         }
 
         foreach (var problem in SettingRules.Positive(HubSyncIntervalSeconds, "HUB_SYNC_INTERVAL", "seconds")
-                     .Concat(SettingRules.Positive(HubRetryMaxSeconds, "HUB_RETRY_MAX", "seconds")))
+                     .Concat(SettingRules.Positive(HubRetryMaxSeconds, "HUB_RETRY_MAX", "seconds"))
+                     .Concat(RetentionDays.Validate(LogRetentionDaysText, "LOG_RETENTION_DAYS")))
         {
             yield return problem;
         }

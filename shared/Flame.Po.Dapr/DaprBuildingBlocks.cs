@@ -85,6 +85,9 @@ public static class DaprBuildingBlocks
         return app;
     }
 
+    /// <summary>Whether the process talks to a Dapr sidecar (<c>PO_BUILDING_BLOCKS</c>, see <see cref="DaprSettings.Mode"/>) rather than running embedded.</summary>
+    public static bool UsesDapr(IConfiguration configuration) => ReadSettings(configuration).UseDapr;
+
     private static DaprSettings ReadSettings(IConfiguration configuration)
     {
         try

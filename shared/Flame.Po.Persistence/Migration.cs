@@ -6,9 +6,17 @@ namespace Flame.Po.Persistence;
 /// <summary>One versioned SQL script, e.g. <c>0001_schema_base.sql</c> → version 1.</summary>
 public sealed record Migration(int Version, string Name, string Sql)
 {
-    /// <summary>SHA-256 of the script; a changed script that was already applied is refused at start-up.
-    /// Computed on read so that a copy made with <c>with { Sql = … }</c> never carries a stale checksum.</summary>
-    public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql)));
+    /// <summary>
+    /// SHA-256 of the script without its comment lines (those starting with <c>--</c>): a changed script that was
+    /// already applied is refused at start-up, while rewording a comment is not a change. Computed on read so that a
+    /// copy made with <c>with { Sql = … }</c> never carries a stale checksum.
+    /// </summary>
+    public string Checksum => Hash(string.Join('\n', Sql.Split('\n').Where(line => !line.TrimStart().StartsWith("--", StringComparison.Ordinal))));
+
+    /// <summary>SHA-256 of the whole text, comments included: what releases before comment-free checksums recorded.</summary>
+    public string TextChecksum => Hash(Sql);
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     /// <summary>Parses <c>NNNN_name.sql</c>; returns null for names that do not follow the pattern.</summary>
     public static Migration? FromFileName(string fileName, string sql)

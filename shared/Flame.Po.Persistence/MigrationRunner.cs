@@ -13,6 +13,16 @@ public sealed class MigrationRunner(NpgsqlDataSource dataSource, ILogger<Migrati
     /// <summary>Arbitrary constant shared by every PO instance: "flame-po migrations".</summary>
     private const long AdvisoryLockKey = 0x466C_506F_4D69_67;
 
+    /// <summary>
+    /// Whole-text checksums recorded by earlier releases of scripts whose comments were reworded since (their SQL is
+    /// unchanged): accepted once and replaced by the current checksum.
+    /// </summary>
+    private static readonly HashSet<(int Version, string Checksum)> RewordedComments =
+    [
+        (1, "fef3c391e9c7ecd6f969817e2240c5519449cb5e57cc646a1e189956544cfdbd"),
+        (3, "5bb2603e8e5772178f15736ebf3c502183b7a3852f1f83e012545af67b4b21ea"),
+    ];
+
     public Task<int> ApplyAsync(CancellationToken cancellationToken) => ApplyAsync(MigrationCatalog.Embedded, cancellationToken);
 
     /// <returns>The number of migrations applied by this call (0 when the schema was already current).</returns>
@@ -36,12 +46,19 @@ public sealed class MigrationRunner(NpgsqlDataSource dataSource, ILogger<Migrati
             {
                 if (applied.TryGetValue(migration.Version, out var checksum))
                 {
-                    if (checksum != migration.Checksum)
+                    if (checksum == migration.Checksum)
+                    {
+                        continue;
+                    }
+
+                    if (checksum != migration.TextChecksum && !RewordedComments.Contains((migration.Version, checksum)))
                     {
                         throw new InvalidOperationException(
                             $"Migration {migration.Version} ({migration.Name}) was changed after it was applied; add a new migration instead.");
                     }
 
+                    // Recorded by an earlier release over the whole text: the SQL is the same, record the current checksum.
+                    await RecordChecksumAsync(connection, migration, cancellationToken);
                     continue;
                 }
 
@@ -77,6 +94,14 @@ public sealed class MigrationRunner(NpgsqlDataSource dataSource, ILogger<Migrati
 
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Applied database migration {version} {name}", migration.Version, migration.Name);
+    }
+
+    private static async Task RecordChecksumAsync(NpgsqlConnection connection, Migration migration, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("UPDATE schema_migrations SET checksum = $2 WHERE version = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = migration.Version });
+        command.Parameters.Add(new NpgsqlParameter { Value = migration.Checksum });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<Dictionary<int, string>> ReadAppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -36,7 +36,13 @@ public sealed record DaprSimOptions
     /// <summary>Timeout of one request from a sidecar to its app.</summary>
     public TimeSpan AppRequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Features added to every sidecar's HTTP and gRPC servers (e.g. a later workflow API).</summary>
+    /// <summary>
+    /// Whether every sidecar serves the workflow API (daprd always does): <c>TaskHubSidecarService</c> on the gRPC port for
+    /// the Dapr.Workflow worker and client, <c>/v1.0/workflows/dapr/...</c> on the HTTP port.
+    /// </summary>
+    public bool Workflows { get; init; } = true;
+
+    /// <summary>Features added to every sidecar's HTTP and gRPC servers (besides the workflow API).</summary>
     public IReadOnlyList<ISidecarFeature> Features { get; init; } = [];
 
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;

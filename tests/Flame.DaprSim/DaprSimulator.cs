@@ -4,6 +4,7 @@ using Flame.DaprSim.Inspection;
 using Flame.DaprSim.Resources;
 using Flame.DaprSim.Sidecars;
 using Flame.DaprSim.State;
+using Flame.DaprSim.Workflows;
 
 namespace Flame.DaprSim;
 
@@ -31,6 +32,7 @@ public sealed class DaprSimulator : IAsyncDisposable
         var runtime = new SimRuntime(options, ResourceSet.Load(paths));
         var hosts = new List<SidecarHost>();
         var simulator = new DaprSimulator(runtime, hosts);
+        IReadOnlyList<ISidecarFeature> features = options.Workflows ? [new WorkflowFeature(), .. options.Features] : options.Features;
         try
         {
             foreach (var spec in options.Sidecars)
@@ -39,7 +41,7 @@ public sealed class DaprSimulator : IAsyncDisposable
                 var own = spec.ResourcesPaths.Count == 0 ? resources : Merge(resources, ResourceSet.Load(spec.ResourcesPaths));
                 var sidecar = new Sidecar(spec, runtime, own);
                 runtime.Sidecars.Add(sidecar);
-                hosts.Add(await SidecarHost.StartAsync(sidecar, options.Features, ct));
+                hosts.Add(await SidecarHost.StartAsync(sidecar, features, ct));
             }
 
             foreach (var sidecar in runtime.Sidecars)
@@ -104,6 +106,15 @@ public sealed class DaprSimulator : IAsyncDisposable
     public IReadOnlyList<string> ConsumerGroups(string pubsub, string topic) =>
         _runtime.Brokers.TryGetValue(pubsub, out var broker) ? broker.Groups(topic) : [];
 
+    /// <summary>The workflow engine of an app id (all its replicas share it).</summary>
+    public WorkflowEngine WorkflowEngine(string appId) => _runtime.Workflows.For(appId);
+
+    /// <summary>
+    /// The workflow instances started on an app id's engine (by the client, the HTTP API or as child workflows) that still
+    /// exist (purged ones are gone), oldest first, with daprd's runtime status spelling and the custom status.
+    /// </summary>
+    public Task<IReadOnlyList<WorkflowInstanceInfo>> WorkflowInstancesAsync(string appId) => _runtime.Workflows.For(appId).InstancesAsync();
+
     public async ValueTask DisposeAsync()
     {
         await _runtime.Stopping.CancelAsync();
@@ -111,6 +122,8 @@ public sealed class DaprSimulator : IAsyncDisposable
         {
             await host.DisposeAsync();
         }
+
+        await _runtime.Workflows.DisposeAsync();
 
         await _runtime.WhenBackgroundStoppedAsync().WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
         foreach (var sidecar in _runtime.Sidecars)

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 
+using Flame.Po.Lifecycle.Reconciler;
 using Flame.Po.Lifecycle.StatusLoop;
 using Flame.Po.Lifecycle.Workloads;
 using Flame.Sandbox.Kubernetes;
@@ -108,7 +109,7 @@ public static class CreateScenario
     {
         public static HashSet<(string Plural, string Component)> All { get; } = Of(m => m.All(nginxConfig: ""));
 
-        public static HashSet<(string Plural, string Component)> BeforeNginx { get; } = Of(m => [.. m.Secrets(), .. m.DeploymentObjectsBeforeNginx()]);
+        public static HashSet<(string Plural, string Component)> BeforeNginx { get; } = Of(m => [.. m.Secrets(), .. CreationOrder.Objects.TakeWhile(kind => kind != DeploymentObjects.NginxConfigMap).Select(kind => m.Of(kind, nginxConfig: null))]);
 
         private static HashSet<(string Plural, string Component)> Of(Func<AnalysisManifests, IEnumerable<k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>>> objects)
         {

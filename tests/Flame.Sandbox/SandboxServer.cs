@@ -29,6 +29,9 @@ public sealed class SandboxServer : IAsyncDisposable
     private readonly Kubelet _kubelet;
     private System.Security.Cryptography.X509Certificates.X509Certificate2? _certificate;
 
+    /// <summary>The temporary directory created here (no <see cref="SandboxOptions.WorkDirectory"/> given), removed on dispose.</summary>
+    private string? _temporaryDirectory;
+
     private SandboxServer(WebApplication app, CancellationTokenSource stopping, List<Task> loops, HttpClient streamClient, KeycloakRealm realm, Kubelet kubelet, SandboxParts parts, SandboxOptions options)
     {
         _app = app;
@@ -219,6 +222,7 @@ public sealed class SandboxServer : IAsyncDisposable
         server.BaseUrl = address.TrimEnd('/');
         realm.Issuer = $"{server.BaseUrl}{KeycloakPrefix}/realms/{options.Realm}";
         var directory = options.WorkDirectory ?? Path.Combine(Path.GetTempPath(), "flame-sandbox-" + Guid.NewGuid().ToString("N")[..12]);
+        server._temporaryDirectory = options.WorkDirectory is null ? directory : null;
         server.KubernetesUrl = app.Urls.First(u => u.StartsWith("https://", StringComparison.Ordinal)).TrimEnd('/');
         server.CertificateAuthorityPem = certificate.ExportCertificatePem();
         server._certificate = certificate;
@@ -236,6 +240,10 @@ public sealed class SandboxServer : IAsyncDisposable
         _realm.Dispose();
         _certificate?.Dispose();
         _stopping.Dispose();
+        if (_temporaryDirectory is not null && Directory.Exists(_temporaryDirectory))
+        {
+            Directory.Delete(_temporaryDirectory, recursive: true);
+        }
     }
 
     /// <summary>The port, for printing.</summary>

@@ -7,19 +7,21 @@ using Flame.Po.Core.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Flame.Po.Api.Endpoints;
 
 /// <summary>
 /// The management routes (docs/compatibility.md#routes) backed by the lifecycle: create, status, stop, delete. Every
-/// route authenticates first, then checks the caller's client, then validates, then invokes.
+/// route authenticates first, then checks the caller's client, then validates (an id in the path: <see cref="AnalysisIdRouteFilter"/>), then invokes.
 /// </summary>
 public static class AnalysesApi
 {
-    public static RouteGroupBuilder MapAnalysesApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapAnalysesApi(this IEndpointRouteBuilder app)
     {
-        var po = endpoints.MapGroup("/po").WithTags("analyses").RequireAuthorization(ApiPolicies.Management);
+        var po = app.MapGroup("/po").WithTags("analyses").RequireAuthorization(ApiPolicies.Management);
+        AnalysisIdRouteFilter.AddTo(po);
 
         // The template "/" under /po matches both /po and /po/: clients of either spelling get no redirect.
         po.MapPost("/", CreateAsync).WithName("CreateAnalysis")
@@ -29,29 +31,53 @@ public static class AnalysesApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        po.MapGet("/status", (LifecycleClient lifecycle, CancellationToken ct) => StatusAsync(lifecycle, AnalysisSelection.All, ct))
+        po.MapGet("/status", GetStatusesAsync)
             .WithName("GetStatuses").WithSummary("Status and progress of every analysis");
-        po.MapGet("/status/{analysis_id}", (string analysis_id, LifecycleClient lifecycle, CancellationToken ct) =>
-                RouteIds.TryNormalize(analysis_id, out var id) ? StatusOfOneAsync(lifecycle, id, ct) : Task.FromResult<Results<Ok<Dictionary<string, AnalysisStatusEntry>>, ProblemHttpResult>>(ApiProblems.InvalidId(RouteIds.Field)))
+        po.MapGet("/status/{analysis_id}", GetStatusAsync)
             .WithName("GetStatus").WithSummary("Status and progress of one analysis");
-        po.MapPut("/stop", (LifecycleClient lifecycle, CancellationToken ct) => lifecycle.StopAsync(AnalysisSelection.All, ct))
+        po.MapPut("/stop", StopAllAsync)
             .WithName("StopAnalyses").WithSummary("Stop every analysis");
-        po.MapPut("/stop/{analysis_id}", (string analysis_id, LifecycleClient lifecycle, CancellationToken ct) =>
-                RouteIds.TryNormalize(analysis_id, out var id) ? lifecycle.StopAsync(AnalysisSelection.One(id), ct) : Invalid<Dictionary<string, string?>>())
+        po.MapPut("/stop/{analysis_id}", StopAsync)
             .WithName("StopAnalysis").WithSummary("Stop one analysis");
-        po.MapDelete("/delete", (LifecycleClient lifecycle, CancellationToken ct) => lifecycle.DeleteAsync(AnalysisSelection.All, ct))
+        po.MapDelete("/delete", DeleteAllAsync)
             .WithName("DeleteAnalyses").WithSummary("Stop and forget every analysis");
-        po.MapDelete("/delete/{analysis_id}", (string analysis_id, LifecycleClient lifecycle, CancellationToken ct) =>
-                RouteIds.TryNormalize(analysis_id, out var id) ? lifecycle.DeleteAsync(AnalysisSelection.One(id), ct) : Invalid<Dictionary<string, string?>>())
+        po.MapDelete("/delete/{analysis_id}", DeleteAsync)
             .WithName("DeleteAnalysis").WithSummary("Stop and forget one analysis");
-        po.MapDelete("/cleanup/{cleanup_type}", (string cleanup_type, LifecycleClient lifecycle, CancellationToken ct) => CleanupAsync(cleanup_type, lifecycle, ct))
+        po.MapDelete("/cleanup/{cleanup_type}", CleanupAsync)
             .WithName("Cleanup")
             .WithSummary("Maintenance: all, analyzes, services, mb, rs, keycloak, zombies (comma-separated)")
             .WithDescription("Each type reports what it did; the label-based zombie sweep always runs last. Unknown types are a 422 and change nothing.");
         return po;
     }
 
-    private static async Task<Results<Ok<Dictionary<string, string?>>, ProblemHttpResult>> CreateAsync(
+    public static Task<Results<Ok<Dictionary<string, AnalysisStatusEntry>>, ProblemHttpResult>> GetStatusesAsync(LifecycleClient lifecycle, CancellationToken ct) =>
+        StatusAsync(lifecycle, AnalysisSelection.All, ct);
+
+    /// <summary>Unlike the old service (<c>{}</c>), an unknown id is a 404, like stop and delete.</summary>
+    public static async Task<Results<Ok<Dictionary<string, AnalysisStatusEntry>>, ProblemHttpResult>> GetStatusAsync(
+        [FromRoute(Name = AnalysisIdRouteFilter.RouteParameter)] string analysisId, LifecycleClient lifecycle, CancellationToken ct) =>
+        await StatusAsync(lifecycle, AnalysisSelection.One(analysisId), ct) switch
+        {
+            { Result: Ok<Dictionary<string, AnalysisStatusEntry>> ok } when !ok.Value!.ContainsKey(analysisId) =>
+                ApiProblems.Status(StatusCodes.Status404NotFound, "The analysis is not known.", $"Analysis {analysisId} is not known to this node."),
+            var other => other,
+        };
+
+    public static Task<Results<Ok<Dictionary<string, string?>>, ProblemHttpResult>> StopAllAsync(LifecycleClient lifecycle, CancellationToken ct) =>
+        lifecycle.StopAsync(AnalysisSelection.All, ct);
+
+    public static Task<Results<Ok<Dictionary<string, string?>>, ProblemHttpResult>> StopAsync(
+        [FromRoute(Name = AnalysisIdRouteFilter.RouteParameter)] string analysisId, LifecycleClient lifecycle, CancellationToken ct) =>
+        lifecycle.StopAsync(AnalysisSelection.One(analysisId), ct);
+
+    public static Task<Results<Ok<Dictionary<string, string?>>, ProblemHttpResult>> DeleteAllAsync(LifecycleClient lifecycle, CancellationToken ct) =>
+        lifecycle.DeleteAsync(AnalysisSelection.All, ct);
+
+    public static Task<Results<Ok<Dictionary<string, string?>>, ProblemHttpResult>> DeleteAsync(
+        [FromRoute(Name = AnalysisIdRouteFilter.RouteParameter)] string analysisId, LifecycleClient lifecycle, CancellationToken ct) =>
+        lifecycle.DeleteAsync(AnalysisSelection.One(analysisId), ct);
+
+    public static async Task<Results<Ok<Dictionary<string, string?>>, ProblemHttpResult>> CreateAsync(
         HttpRequest request, LifecycleClient lifecycle, CancellationToken ct)
     {
         var (body, problem) = await BoundedJsonBody.ReadAsync(request, CreateAnalysisLimits.BodyBytes, ct);
@@ -64,19 +90,18 @@ public static class AnalysesApi
         return create is null ? ApiProblems.Invalid(errors) : await lifecycle.CreateAsync(create, ct);
     }
 
-    private static Task<Results<Ok<Dictionary<string, string?>>, ProblemHttpResult>> CleanupAsync(string cleanupType, LifecycleClient lifecycle, CancellationToken ct)
+    public static Task<Results<Ok<Dictionary<string, string?>>, ProblemHttpResult>> CleanupAsync(
+        [FromRoute(Name = "cleanup_type")] string cleanupType, LifecycleClient lifecycle, CancellationToken ct)
     {
         var types = cleanupType.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var unknown = types.Where(t => !CleanupTypes.Contains(t)).ToList();
+        var unknown = types.Where(t => !CleanupTypes.IsKnown(t)).ToList();
         return types.Length == 0 || types.Length > 16 || unknown.Count > 0
             ? Task.FromResult<Results<Ok<Dictionary<string, string?>>, ProblemHttpResult>>(ApiProblems.Status(
                 StatusCodes.Status422UnprocessableEntity,
                 "Unknown cleanup type.",
-                $"Known types: {string.Join(", ", CleanupTypes)}; separate several with commas."))
+                $"Known types: {string.Join(", ", CleanupTypes.Known)}; separate several with commas."))
             : lifecycle.CleanupAsync(types, ct);
     }
-
-    private static readonly string[] CleanupTypes = ["all", "analyzes", "services", "mb", "rs", "keycloak", "zombies"];
 
     private static async Task<Results<Ok<Dictionary<string, AnalysisStatusEntry>>, ProblemHttpResult>> StatusAsync(
         LifecycleClient lifecycle, AnalysisSelection selection, CancellationToken ct) =>
@@ -87,19 +112,10 @@ public static class AnalysesApi
             _ => ApiProblems.Unavailable("The lifecycle service answered unexpectedly; try again later."),
         };
 
-    /// <summary>Unlike the old service (<c>{}</c>), an unknown id is a 404, like stop and delete.</summary>
-    private static async Task<Results<Ok<Dictionary<string, AnalysisStatusEntry>>, ProblemHttpResult>> StatusOfOneAsync(
-        LifecycleClient lifecycle, string analysisId, CancellationToken ct) =>
-        await StatusAsync(lifecycle, AnalysisSelection.One(analysisId), ct) switch
-        {
-            { Result: Ok<Dictionary<string, AnalysisStatusEntry>> ok } when !ok.Value!.ContainsKey(analysisId) =>
-                ApiProblems.Status(StatusCodes.Status404NotFound, "The analysis is not known.", $"Analysis {analysisId} is not known to this node."),
-            var other => other,
-        };
-
     private static Dictionary<string, AnalysisStatusEntry> Compatible(Dictionary<string, AnalysisStatusView> views) =>
-        views.ToDictionary(p => p.Key, p => new AnalysisStatusEntry(p.Value.Status, p.Value.Progress), StringComparer.Ordinal);
-
-    private static Task<Results<Ok<T>, ProblemHttpResult>> Invalid<T>() =>
-        Task.FromResult<Results<Ok<T>, ProblemHttpResult>>(ApiProblems.InvalidId(RouteIds.Field));
+        views.ToDictionary(
+            p => p.Key,
+            // Only a queued analysis says more than the old service's {status, progress}: why it has not started, and its place.
+            p => p.Value.QueuePosition is { } place ? new AnalysisStatusEntry(p.Value.Status, p.Value.Progress, p.Value.Reason, place) : new AnalysisStatusEntry(p.Value.Status, p.Value.Progress),
+            StringComparer.Ordinal);
 }

@@ -28,11 +28,11 @@ public static class EventsApi
         return services;
     }
 
-    public static RouteHandlerBuilder MapEventsApi(this IEndpointRouteBuilder endpoints)
+    public static RouteHandlerBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
         // Every replica streams every event: a per-replica consumer group, not a competing consumer's share.
-        endpoints.MapSubscription<AnalysisEventRelay>(Topics.EveryReplicaPubSubName, Topics.AnalysisEvents, AnalysisEventRelay.Route);
-        return endpoints.MapGet("/po/events", Open)
+        app.MapSubscription<AnalysisEventRelay>(Topics.EveryReplicaPubSubName, Topics.AnalysisEvents, AnalysisEventRelay.Route);
+        return app.MapGet("/po/events", OpenStream)
             .WithTags("analyses")
             .RequireAuthorization(ApiPolicies.Management)
             .WithName("GetEvents")
@@ -42,9 +42,10 @@ public static class EventsApi
                 + "behind is disconnected. No replay: after reconnecting, read /po/status.");
     }
 
-    private static Results<AnalysisEventStreamResult, ProblemHttpResult> Open(HttpContext context, AnalysisEventHub hub, IOptions<EventStreamSettings> settings)
+    public static Results<AnalysisEventStreamResult, ProblemHttpResult> OpenStream(HttpContext context, [AsParameters] EventStreamServices services)
     {
-        var subscription = hub.TrySubscribe(context.Abort);
+        ArgumentNullException.ThrowIfNull(context);
+        var subscription = services.Hub.TrySubscribe(context.Abort);
         if (subscription is null)
         {
             return ApiProblems.Unavailable("Too many event streams are open; try again later.");
@@ -52,6 +53,9 @@ public static class EventsApi
 
         // Released even if the stream never starts writing (e.g. the request fails before the result runs).
         context.Response.RegisterForDispose(subscription);
-        return new AnalysisEventStreamResult(subscription, settings.Value.KeepAlive);
+        return new AnalysisEventStreamResult(subscription, services.Settings.Value.KeepAlive);
     }
 }
+
+/// <summary>What <see cref="EventsApi.OpenStream"/> needs from the container.</summary>
+public readonly record struct EventStreamServices(AnalysisEventHub Hub, IOptions<EventStreamSettings> Settings);

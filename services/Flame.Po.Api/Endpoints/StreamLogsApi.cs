@@ -21,8 +21,8 @@ public static class StreamLogsApi
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
-    public static RouteHandlerBuilder MapStreamLogsApi(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPost("/po/stream_logs", StreamAsync)
+    public static RouteHandlerBuilder MapStreamLogsApi(this IEndpointRouteBuilder app) =>
+        app.MapPost("/po/stream_logs", StreamAsync)
             .RequireAuthorization(ApiPolicies.AnalysisClient)
             .WithTags("logs")
             .WithName("StreamLogs")
@@ -37,8 +37,8 @@ public static class StreamLogsApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> StreamAsync(
-        HttpRequest request, IAuthorizationService authorization, LoggingClient logging, CancellationToken ct)
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> StreamAsync(
+        HttpRequest request, [AsParameters] StreamLogsServices services, CancellationToken ct)
     {
         var (body, problem) = await BoundedJsonBody.ReadAsync(request, StreamLogsLimits.BodyBytes, ct);
         if (problem is not null)
@@ -52,7 +52,7 @@ public static class StreamLogsApi
             return ApiProblems.Invalid(errors);
         }
 
-        if (!(await authorization.AuthorizeAsync(request.HttpContext.User, line.AnalysisId, AnalysisOwnerRequirement.Instance)).Succeeded)
+        if (!(await services.Authorization.AuthorizeAsync(request.HttpContext.User, line.AnalysisId, AnalysisOwnerRequirement.Instance)).Succeeded)
         {
             return ApiProblems.Status(StatusCodes.Status403Forbidden, "Forbidden.", "An analysis may only send log lines for itself.");
         }
@@ -66,7 +66,7 @@ public static class StreamLogsApi
             });
         }
 
-        var result = await logging.IngestAsync(line, key.Length == 0 ? null : key, ct);
+        var result = await services.Logging.IngestAsync(line, key.Length == 0 ? null : key, ct);
         return result.Result switch
         {
             Ok<IngestAnswer> => TypedResults.Content("null", "application/json"),
@@ -75,3 +75,6 @@ public static class StreamLogsApi
         };
     }
 }
+
+/// <summary>What <see cref="StreamLogsApi.StreamAsync"/> needs from the container.</summary>
+public readonly record struct StreamLogsServices(IAuthorizationService Authorization, LoggingClient Logging);

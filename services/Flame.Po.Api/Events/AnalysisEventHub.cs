@@ -23,6 +23,7 @@ public sealed class AnalysisEventHub(IOptions<EventStreamSettings> settings, ILo
     private readonly Lock _seenGate = new();
     private long _nextId;
 
+    /// <summary>Streams open on this replica, what <c>EVENTS_MAX_CLIENTS</c> limits (tests read it to see one connect or go).</summary>
     public int Count => _subscriptions.Count;
 
     /// <summary>A new stream, or null when <see cref="EventStreamSettings.MaxClients"/> are open already.</summary>

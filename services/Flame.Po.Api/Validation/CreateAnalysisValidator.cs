@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Flame.Po.Api.Contracts;
 using Flame.Po.Core.Analyses;
 
@@ -8,9 +7,9 @@ namespace Flame.Po.Api.Validation;
 /// <summary>
 /// Checks a create body field by field before anything is invoked (docs/compatibility.md#b6). Values end up in
 /// Kubernetes names, Secrets and nginx directives, so control characters are refused everywhere and the registry and
-/// image must look like what they claim to be. Unknown fields are ignored, as before.
+/// image must look like what they claim to be; the limits and shapes are the lifecycle's too (<see cref="AnalysisLimits"/>). Unknown fields are ignored, as before.
 /// </summary>
-public static partial class CreateAnalysisValidator
+public static class CreateAnalysisValidator
 {
     public static (CreateAnalysisRequest? Request, Dictionary<string, string[]> Errors) Validate(JsonElement body)
     {
@@ -23,13 +22,13 @@ public static partial class CreateAnalysisValidator
 
         var analysisId = Uuid(body, "analysis_id", errors);
         var projectId = Uuid(body, "project_id", errors);
-        var registry = Text(body, "registry_url", CreateAnalysisLimits.Registry, errors, RegistryReference());
-        var image = Text(body, "image_url", CreateAnalysisLimits.Image, errors, ImageReference());
-        var user = Text(body, "registry_user", CreateAnalysisLimits.Secret, errors);
-        var password = Text(body, "registry_password", CreateAnalysisLimits.Secret, errors);
-        var kong = Text(body, "kong_token", CreateAnalysisLimits.Secret, errors);
-        var counter = Integer(body, "restart_counter", 0, CreateAnalysisLimits.MaxRestartCounter, errors);
-        var progress = Integer(body, "progress", 0, 100, errors);
+        var registry = Text(body, "registry_url", AnalysisLimits.RegistryLength, errors, AnalysisLimits.IsRegistryReference);
+        var image = Text(body, "image_url", AnalysisLimits.ImageLength, errors, AnalysisLimits.IsImageReference);
+        var user = Text(body, "registry_user", AnalysisLimits.SecretLength, errors);
+        var password = Text(body, "registry_password", AnalysisLimits.SecretLength, errors);
+        var kong = Text(body, "kong_token", AnalysisLimits.SecretLength, errors);
+        var counter = Integer(body, "restart_counter", 0, AnalysisLimits.MaxPreviousRestartCounter, errors);
+        var progress = Integer(body, "progress", 0, AnalysisLimits.MaxProgress, errors);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -65,7 +64,7 @@ public static partial class CreateAnalysisValidator
         return normalized;
     }
 
-    private static string? Text(JsonElement body, string field, int maxLength, Dictionary<string, string[]> errors, Regex? shape = null)
+    private static string? Text(JsonElement body, string field, int maxLength, Dictionary<string, string[]> errors, Func<string, bool>? shape = null)
     {
         if (!body.TryGetProperty(field, out var element) || element.ValueKind == JsonValueKind.Null)
         {
@@ -83,7 +82,7 @@ public static partial class CreateAnalysisValidator
         string? problem = value.Length == 0 ? "must not be empty"
             : value.Length > maxLength ? $"must be at most {maxLength} characters"
             : value.Any(char.IsControl) ? "must not contain control characters such as newlines"
-            : shape is not null && (!shape.IsMatch(value) || value.Contains("..", StringComparison.Ordinal)) ? ShapeMessage(field)
+            : shape is not null && !shape(value) ? ShapeMessage(field)
             : null;
         if (problem is not null)
         {
@@ -118,10 +117,4 @@ public static partial class CreateAnalysisValidator
     private static string ShapeMessage(string field) => field == "image_url"
         ? "must be an image reference such as registry.example.org/project/image:tag"
         : "must be a registry host name with optional scheme, port and path";
-
-    [GeneratedRegex("^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?\\z", RegexOptions.CultureInvariant)]
-    private static partial Regex ImageReference();
-
-    [GeneratedRegex("^(https?://)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?(/[A-Za-z0-9._-]+)*/?\\z", RegexOptions.CultureInvariant)]
-    private static partial Regex RegistryReference();
 }

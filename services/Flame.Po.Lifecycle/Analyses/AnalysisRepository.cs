@@ -8,7 +8,9 @@ namespace Flame.Po.Lifecycle.Analyses;
 /// update the <see cref="AnalysisIndex"/> shard of the analysis in the same transaction. The index is split into
 /// 16 shards by the first hex digit of the id, so concurrent creates rarely contend for the same document.
 /// </summary>
-public sealed class AnalysisRepository(IStateStore store)
+/// <remarks>Every successful write reports the transitions it recorded to <see cref="LifecycleTelemetry"/>: the
+/// compare-and-swap makes each one counted once, whichever replica, command or workflow wrote it.</remarks>
+public sealed class AnalysisRepository(IStateStore store, LifecycleTelemetry? telemetry = null)
 {
     // Records as last read, by key; only used to skip re-reading and re-parsing unchanged records in ListAsync,
     // always checked against the store's current ETags, so a list never shows anything older than the store.
@@ -38,15 +40,27 @@ public sealed class AnalysisRepository(IStateStore store)
             .ToList();
         if (ids.Count == 0)
         {
+            if (activeOnly)
+            {
+                telemetry?.ObserveActive([]);
+            }
+
             return [];
         }
 
         var records = await ReadAllAsync<AnalysisRecord>(ids.Select(KeyOf).ToList(), cancellationToken);
-        return records
+        var list = records
             .Select(record => new StoredAnalysis(record.Value, record.ETag))
             .OrderBy(stored => stored.Record.CreatedAt)
             .ThenBy(stored => stored.Record.AnalysisId, StringComparer.Ordinal)
             .ToList();
+        if (activeOnly)
+        {
+            // A complete list of the active records (each tick reads one): the analyses gauge at no extra query.
+            telemetry?.ObserveActive(list.Select(stored => stored.Record));
+        }
+
+        return list;
     }
 
     /// <summary>
@@ -103,6 +117,7 @@ public sealed class AnalysisRepository(IStateStore store)
             recordStillValid: async ct => await store.GetAsync(KeyOf(record.AnalysisId), ct) is null,
             conflict: () => new AnalysisExistsException(record.AnalysisId),
             cancellationToken);
+        telemetry?.Transitioned(record.PendingEvents);
         return await GetAsync(record.AnalysisId, cancellationToken) ?? throw new StateConflictException(KeyOf(record.AnalysisId));
     }
 
@@ -130,9 +145,26 @@ public sealed class AnalysisRepository(IStateStore store)
                 cancellationToken);
         }
 
+        Written(current.Record, updated);
+
         // The store does not return the new ETag; read the pair back. A later writer's pair is as good: it is
         // consistent, and a compare-and-swap against it cannot overwrite that writer's change.
         return await GetAsync(updated.AnalysisId, cancellationToken) ?? throw new StateConflictException(key);
+    }
+
+    /// <summary>The transitions (new events) and the restart a successful write recorded.</summary>
+    private void Written(AnalysisRecord before, AnalysisRecord after)
+    {
+        if (telemetry is null)
+        {
+            return;
+        }
+
+        telemetry.Transitioned(after.PendingEvents.Where(e => e.Sequence > before.Sequence));
+        if (before.Phase != LifecyclePhase.Restarting && after.Phase == LifecyclePhase.Restarting)
+        {
+            telemetry.Restarted(after.Reason ?? "");
+        }
     }
 
     /// <summary>Removes the record and its index entry (compare-and-swap on the record).</summary>

@@ -17,4 +17,10 @@ public enum LifecyclePhase
 
     /// <summary>Nothing left in the cluster; the record stays for status and history until deleted.</summary>
     Finished,
+
+    /// <summary>
+    /// Accepted but not admitted: <c>MAX_CONCURRENT_ANALYSES</c> analyses hold a slot. Only the analysis' Secrets
+    /// exist (the credentials must live somewhere, and never in the PO); status <c>starting</c>, reason <c>queued</c>.
+    /// </summary>
+    Queued,
 }

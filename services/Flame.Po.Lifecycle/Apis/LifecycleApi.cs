@@ -1,17 +1,13 @@
 using Flame.Po.Core.Analyses;
 using Flame.Po.Core.Contracts;
 using Flame.Po.Dapr.Invocation;
-using Flame.Po.Dapr.State;
-using Flame.Po.Lifecycle.Cluster;
 using Flame.Po.Lifecycle.Commands;
-using Flame.Po.Persistence;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Flame.Po.Lifecycle.Apis;
 
@@ -36,9 +32,14 @@ public static class LifecycleApi
         return api;
     }
 
-    public static Task<Results<Ok<IReadOnlyDictionary<string, string?>>, ProblemHttpResult>> CreateAsync(
-        CreateAnalysisCommand command, AnalysisCommands commands, ILogger<AnalysisCommands> logger, CancellationToken ct) =>
-        RunAsync(() => commands.CreateAsync(command, ct), logger);
+    public static async Task<Results<Ok<IReadOnlyDictionary<string, string?>>, ProblemHttpResult>> CreateAsync(
+        CreateAnalysisCommand command, AnalysisCommands commands, ILogger<AnalysisCommands> logger, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        using var activity = LifecycleTelemetry.Source.StartActivity("create analysis");
+        activity?.SetTag(LifecycleTelemetry.AnalysisIdTag, command.AnalysisId);
+        return await RunAsync(() => commands.CreateAsync(command, ct), logger);
+    }
 
     public static Task<Results<Ok<IReadOnlyDictionary<string, string?>>, ProblemHttpResult>> StopAsync(
         AnalysisSelection selection, AnalysisCommands commands, ILogger<AnalysisCommands> logger, CancellationToken ct) =>
@@ -86,7 +87,7 @@ public static class LifecycleApi
                 ? TypedResults.Ok(result)
                 : ServiceResults.Problem(ServiceProblemKind.NotFound, $"Analysis {analysisId} is not known to this node.");
         }
-        catch (Exception error) when (IsDependencyFailure(error))
+        catch (Exception error) when (DependencyFailures.IsDependencyFailure(error))
         {
             return Unavailable(error);
         }
@@ -99,9 +100,9 @@ public static class LifecycleApi
         {
             outcome = await command();
         }
-        catch (Exception error) when (IsDependencyFailure(error))
+        catch (Exception error) when (DependencyFailures.IsDependencyFailure(error))
         {
-            logger.LogWarning("A lifecycle command failed on a dependency: {reason}", Describe(error));
+            logger.LogWarning("A lifecycle command failed on a dependency: {reason}", DependencyFailures.Describe(error));
             return Unavailable(error);
         }
 
@@ -115,13 +116,6 @@ public static class LifecycleApi
         };
     }
 
-    /// <summary>The failures of the cluster, the state store or the archive's database: passing, so a 503.</summary>
-    private static bool IsDependencyFailure(Exception error) =>
-        error is ClusterUnavailableException or k8s.Autorest.HttpOperationException or HttpRequestException or StateStoreUnavailableException or NpgsqlException;
-
     private static ProblemHttpResult Unavailable(Exception error) =>
-        ServiceResults.Problem(ServiceProblemKind.Unavailable, $"A dependency of the lifecycle is unavailable: {Describe(error)}");
-
-    /// <summary>Database errors are described without their connection details.</summary>
-    private static string Describe(Exception error) => error is NpgsqlException ? DatabaseErrors.Describe(error) : KubernetesErrors.Describe(error);
+        ServiceResults.Problem(ServiceProblemKind.Unavailable, $"A dependency of the lifecycle is unavailable: {DependencyFailures.Describe(error)}");
 }

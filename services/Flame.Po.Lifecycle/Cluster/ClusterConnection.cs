@@ -18,9 +18,9 @@ namespace Flame.Po.Lifecycle.Cluster;
 /// service account (its token file is re-read as the kubelet rotates it). Without either the PO still starts
 /// (status reads keep working) and every cluster operation fails with <see cref="ClusterUnavailableException"/>.
 /// </summary>
-public sealed class ClusterConnection(IOptions<ClusterSettings> options, TimeProvider timeProvider, ILoggerFactory loggerFactory) : IDisposable
+public sealed class ClusterConnection(IOptions<ClusterSettings> options, TimeProvider timeProvider, ILoggerFactory loggerFactory, LifecycleTelemetry? telemetry = null) : IDisposable
 {
-    private readonly Lazy<Connected> _connected = new(() => Connect(options.Value, timeProvider, loggerFactory));
+    private readonly Lazy<Connected> _connected = new(() => Connect(options.Value, timeProvider, loggerFactory, telemetry));
 
     public bool IsConfigured => _connected.Value.Client is not null;
 
@@ -34,6 +34,13 @@ public sealed class ClusterConnection(IOptions<ClusterSettings> options, TimePro
 
     /// <summary>Typed create, replace and delete of the PO's objects in <see cref="Namespace"/>.</summary>
     public KubernetesObjects Objects => new(Client, Namespace);
+
+    /// <summary>
+    /// The kubeconfig's <c>tls-server-name</c>: the name the API server's certificate is checked against when the
+    /// server is reached under another address. The client sends it as the <c>Host</c> of its own requests; raw
+    /// requests (<see cref="ServiceProxy"/>) must do the same.
+    /// </summary>
+    public string? TlsServerName => _connected.Value.TlsServerName;
 
     /// <summary>Whether analyses are called through the API server's service proxy.</summary>
     public bool UsesServiceProxy => options.Value.AnalysisAccess switch
@@ -83,7 +90,7 @@ public sealed class ClusterConnection(IOptions<ClusterSettings> options, TimePro
         return null;
     }
 
-    private static Connected Connect(ClusterSettings settings, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    private static Connected Connect(ClusterSettings settings, TimeProvider timeProvider, ILoggerFactory loggerFactory, LifecycleTelemetry? telemetry)
     {
         KubernetesClientConfiguration? configuration;
         bool inCluster;
@@ -93,7 +100,7 @@ public sealed class ClusterConnection(IOptions<ClusterSettings> options, TimePro
             configuration = LoadConfiguration(settings, out inCluster);
             if (configuration is null)
             {
-                return new Connected(null, false, "", "No Kubernetes cluster is configured: set KUBECONFIG, or run the PO in a cluster with a service account.");
+                return new Connected(null, false, "", null, "No Kubernetes cluster is configured: set KUBECONFIG, or run the PO in a cluster with a service account.");
             }
 
             // The resilience handler bounds each attempt; the client's own timeout only caps a whole retried call.
@@ -101,23 +108,25 @@ public sealed class ClusterConnection(IOptions<ClusterSettings> options, TimePro
             configuration.UserAgent = "flame-pod-orchestrator/1.0";
 
             // The client reads the client certificate and key files (or data) here, so their errors are caught too.
+            // The first handler is the outermost: every retry of the resilience handler is counted as a request.
             client = new Kubernetes(
                 configuration,
-                new KubernetesResilienceHandler(new KubernetesResilienceOptions { TimeProvider = timeProvider }, loggerFactory.CreateLogger<KubernetesResilienceHandler>()));
+                new KubernetesResilienceHandler(new KubernetesResilienceOptions { TimeProvider = timeProvider }, loggerFactory.CreateLogger<KubernetesResilienceHandler>()),
+                new KubernetesTelemetryHandler(telemetry));
         }
         catch (Exception error) when (error is KubeConfigException or IOException or UnauthorizedAccessException or FormatException or ArgumentException
             or InvalidOperationException or YamlException or CryptographicException)
         {
-            return new Connected(null, false, "", $"The Kubernetes configuration cannot be loaded: {error.Message}");
+            return new Connected(null, false, "", null, $"The Kubernetes configuration cannot be loaded: {error.Message}");
         }
 
         var ns = !string.IsNullOrWhiteSpace(settings.Namespace) ? settings.Namespace.Trim()
             : !string.IsNullOrWhiteSpace(configuration.Namespace) ? configuration.Namespace.Trim()
             : "default";
-        return new Connected(client, inCluster, ns, null);
+        return new Connected(client, inCluster, ns, string.IsNullOrWhiteSpace(configuration.TlsServerName) ? null : configuration.TlsServerName, null);
     }
 
-    private sealed record Connected(Kubernetes? Client, bool InCluster, string Namespace, string? Error);
+    private sealed record Connected(Kubernetes? Client, bool InCluster, string Namespace, string? TlsServerName, string? Error);
 }
 
 /// <summary>No usable Kubernetes configuration: nothing can be created, observed or deleted.</summary>

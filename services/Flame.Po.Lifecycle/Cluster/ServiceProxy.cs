@@ -5,7 +5,8 @@ namespace Flame.Po.Lifecycle.Cluster;
 /// <summary>
 /// A raw request to a Service through the API server's proxy subresource (the PO outside the cluster): the
 /// official client's generated proxy calls cannot send a body, so the request goes through its
-/// <c>HttpClient</c> (handlers, TLS) after its credentials sign it. The answer is returned as is (the analysis'
+/// <c>HttpClient</c> (handlers, TLS) after its credentials sign it, with the kubeconfig's <c>tls-server-name</c> as its
+/// <c>Host</c> like the client's own requests. The answer is returned as is (the analysis'
 /// own status codes matter), is never retried and does not count against the API server in the circuit breaker;
 /// the caller disposes it.
 /// </summary>
@@ -29,6 +30,12 @@ public static class ServiceProxy
         using var request = new HttpRequestMessage(method, target) { Content = body };
         request.Options.Set(KubernetesResilienceHandler.NoRetry, true);
         request.Options.Set(KubernetesResilienceHandler.ProxiedAnswer, true);
+        if (cluster.TlsServerName is { } serverName)
+        {
+            // As the client does for its own requests: TLS checks the API server's certificate against this name.
+            request.Headers.Host = serverName;
+        }
+
         if (client.Credentials is { } credentials)
         {
             await credentials.ProcessHttpRequestAsync(request, cancellationToken);

@@ -23,8 +23,11 @@ public sealed class AnalysisCommands(
     AnalysisRepository repository,
     ClusterConnection cluster,
     ReconcileRequests queue,
+    AdmissionControl admissions,
+    CreatesInFlight inFlight,
     FaultPoints faults,
     IOptions<WorkloadSettings> workloadSettings,
+    IOptions<LifecycleSettings> settings,
     TimeProvider timeProvider,
     ILogger<AnalysisCommands> logger)
 {
@@ -53,14 +56,14 @@ public sealed class AnalysisCommands(
             return CommandOutcome.Failed(CommandOutcomeKind.Invalid, error.Message);
         }
 
-        if (command.RestartCounter is < 0 or >= LifecyclePolicy.MaxDeployments)
+        if (!AnalysisLimits.IsPreviousRestartCounter(command.RestartCounter))
         {
-            return CommandOutcome.Failed(CommandOutcomeKind.Invalid, $"restart_counter must be between 0 and {LifecyclePolicy.MaxDeployments - 1}.");
+            return CommandOutcome.Failed(CommandOutcomeKind.Invalid, $"restart_counter must be between 0 and {AnalysisLimits.MaxPreviousRestartCounter}.");
         }
 
-        if (command.Progress is < 0 or > 100)
+        if (!AnalysisLimits.IsProgress(command.Progress))
         {
-            return CommandOutcome.Failed(CommandOutcomeKind.Invalid, "progress must be between 0 and 100.");
+            return CommandOutcome.Failed(CommandOutcomeKind.Invalid, $"progress must be between 0 and {AnalysisLimits.MaxProgress}.");
         }
 
         var fingerprint = command.Fingerprint();
@@ -69,13 +72,15 @@ public sealed class AnalysisCommands(
             return SameCreate(existing.Record, fingerprint);
         }
 
+        // From its first Secret to its record the create is in flight: the orphan sweep leaves its Secrets alone.
+        using var running = inFlight.Begin(command.AnalysisId);
         if (!await EnsureSecretsAsync(command.AnalysisId, manifests, cancellationToken))
         {
             var raced = await repository.GetAsync(command.AnalysisId, cancellationToken);
             return raced is null ? CommandOutcome.Failed(CommandOutcomeKind.Conflict, "A create of this analysis is in progress; try again.") : SameCreate(raced.Record, fingerprint);
         }
 
-        faults.Reach("create:after-secrets");
+        faults.Reach(LifecycleFaultPoints.CreateAfterSecrets);
         var now = timeProvider.GetUtcNow();
         var record = RecordTransitions.WithStatus(
             new AnalysisRecord
@@ -91,9 +96,11 @@ public sealed class AnalysisCommands(
                 CreatedAt = now,
                 UpdatedAt = now,
                 DeployedAt = now,
+                // With MAX_CONCURRENT_ANALYSES every create waits for its slot; the reconciler admits in order.
+                Phase = admissions.Limited ? LifecyclePhase.Queued : LifecyclePhase.Active,
             },
             AnalysisStatus.Starting,
-            TransitionReasons.Created,
+            admissions.Limited ? TransitionReasons.Queued : TransitionReasons.Created,
             now);
         try
         {
@@ -105,7 +112,7 @@ public sealed class AnalysisCommands(
             return raced is null ? CommandOutcome.Failed(CommandOutcomeKind.Conflict, "The analysis was created and deleted concurrently; try again.") : SameCreate(raced.Record, fingerprint);
         }
 
-        faults.Reach("create:after-record");
+        faults.Reach(LifecycleFaultPoints.CreateAfterRecord);
         logger.LogInformation(Flame.Po.ServiceDefaults.Logging.LogEvents.Action, "Created analysis {AnalysisId} ({Deployment})", record.AnalysisId, record.DeploymentName);
         queue.Enqueue(record.AnalysisId);
         return CommandOutcome.Accepted(new Dictionary<string, string?> { [record.AnalysisId] = record.Status });
@@ -162,17 +169,17 @@ public sealed class AnalysisCommands(
 
             var now = timeProvider.GetUtcNow();
             var updated = record with { Desired = desired, UpdatedAt = now };
-            if (record.Phase is LifecyclePhase.Active or LifecyclePhase.Restarting)
+            if (record.Phase is LifecyclePhase.Active or LifecyclePhase.Restarting or LifecyclePhase.Queued)
             {
-                updated = RecordTransitions.WithStatus(updated, AnalysisStatus.Stopped, desired == DesiredState.Deleted ? StopReasons.DeletedByUser : StopReasons.StoppedByUser, now)
-                    with
-                { Phase = LifecyclePhase.Finalizing, RestartAfter = null };
+                // The decision function's own rule (the user's stop or delete wins), taken at once.
+                var stop = new LifecycleAction.Terminate(AnalysisStatus.Stopped, desired == DesiredState.Deleted ? StopReasons.DeletedByUser : StopReasons.StoppedByUser);
+                updated = RecordTransitions.Apply(updated, stop, now, settings.Value.ToPolicy());
             }
 
             try
             {
                 var saved = await repository.SaveAsync(stored, updated, cancellationToken);
-                faults.Reach($"{desired.ToString().ToLowerInvariant()}:after-record");
+                faults.Reach(desired == DesiredState.Deleted ? LifecycleFaultPoints.DeleteAfterRecord : LifecycleFaultPoints.StopAfterRecord);
                 return saved.Record;
             }
             catch (StateConflictException) when (attempt < ConflictRetries)
@@ -195,13 +202,11 @@ public sealed class AnalysisCommands(
     private async Task<bool> EnsureSecretsAsync(string analysisId, AnalysisManifests manifests, CancellationToken cancellationToken)
     {
         var objects = cluster.Objects;
-        foreach (var secret in manifests.Secrets())
+        var secrets = manifests.Secrets().ToList();
+        // Both at once: two independent API-server writes are the bulk of a create's time.
+        var created = await Task.WhenAll(secrets.Select(secret => objects.CreateIfMissingAsync(secret, cancellationToken)));
+        foreach (var secret in secrets.Where((_, index) => !created[index]))
         {
-            if (await objects.CreateIfMissingAsync(secret, cancellationToken))
-            {
-                continue;
-            }
-
             if (await repository.GetAsync(analysisId, cancellationToken) is not null)
             {
                 return false;

@@ -1,6 +1,7 @@
 using System.Globalization;
 
 using Flame.Po.Core.Analyses;
+using Flame.Po.Core.Contracts;
 using Flame.Po.Integrations.Keycloak;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Cluster;
@@ -15,31 +16,27 @@ namespace Flame.Po.Lifecycle.Commands;
 
 /// <summary>
 /// <c>DELETE /po/cleanup/{types}</c> (docs/compatibility.md#cleanup): maintenance actions, each reporting what it
-/// did, followed by the zombie sweep. Zombies are selected by the ownership label and the set of active analyses,
-/// never by parsing names (docs/compatibility.md#b3), and an object younger than the orphan grace is left alone (a
-/// create may be in flight). Deleting analyses goes through the normal delete path, so their Keycloak clients and
-/// objects go too.
+/// did, followed by the zombie sweep — the status loop's <see cref="OrphanSweep"/>, with its grace and its re-read of
+/// the record (a create may be in flight). Deleting analyses goes through the normal delete path, so their Keycloak
+/// clients and objects go too.
 /// </summary>
 public sealed class CleanupCommands(
     AnalysisCommands commands,
     AnalysisRepository repository,
     ClusterConnection cluster,
-    StepExecutor executor,
+    OrphanSweep orphans,
     IAnalysisClients keycloak,
     NpgsqlDataSource dataSource,
-    IOptions<LifecycleSettings> settings,
     IOptions<KeycloakSettings> keycloakSettings,
     TimeProvider timeProvider)
 {
-    public static readonly IReadOnlyList<string> Types = ["all", "analyzes", "services", "mb", "rs", "keycloak", "zombies"];
-
     public async Task<CommandOutcome> CleanupAsync(IReadOnlyList<string> types, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(types);
-        var unknown = types.Where(t => !Types.Contains(t)).ToList();
+        var unknown = types.Where(t => !CleanupTypes.IsKnown(t)).ToList();
         if (types.Count == 0 || unknown.Count > 0)
         {
-            return CommandOutcome.Failed(CommandOutcomeKind.Invalid, $"Unknown cleanup type(s): {string.Join(", ", unknown)} (known types: {string.Join(", ", Types)}).");
+            return CommandOutcome.Failed(CommandOutcomeKind.Invalid, $"Unknown cleanup type(s): {string.Join(", ", unknown)} (known types: {string.Join(", ", CleanupTypes.Known)}).");
         }
 
         var result = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -47,33 +44,33 @@ public sealed class CleanupCommands(
         {
             switch (type)
             {
-                case "all":
+                case CleanupTypes.All:
                     await DeleteAnalysesAsync(cancellationToken);
                     await ClearArchiveAsync(cancellationToken);
                     await RestartPodAsync(NodeServiceDiscovery.MessageBrokerComponent, cancellationToken);
                     await RestartPodAsync(NodeServiceDiscovery.StorageComponent, cancellationToken);
-                    result["keycloak"] = await DeleteOrphanClientsAsync(cancellationToken);
-                    result["all"] = "Deleted every analysis and the archive; reset message broker and storage service.";
+                    result[CleanupTypes.Keycloak] = await DeleteOrphanClientsAsync(cancellationToken);
+                    result[CleanupTypes.All] = "Deleted every analysis and the archive; reset message broker and storage service.";
                     break;
-                case "analyzes":
-                    result["analyzes"] = await DeleteAnalysesAsync(cancellationToken);
+                case CleanupTypes.Analyses:
+                    result[CleanupTypes.Analyses] = await DeleteAnalysesAsync(cancellationToken);
                     break;
-                case "services":
-                    result["services"] = $"{await RestartPodAsync(NodeServiceDiscovery.MessageBrokerComponent, cancellationToken)} {await RestartPodAsync(NodeServiceDiscovery.StorageComponent, cancellationToken)}";
+                case CleanupTypes.Services:
+                    result[CleanupTypes.Services] = $"{await RestartPodAsync(NodeServiceDiscovery.MessageBrokerComponent, cancellationToken)} {await RestartPodAsync(NodeServiceDiscovery.StorageComponent, cancellationToken)}";
                     break;
-                case "mb":
-                    result["mb"] = await RestartPodAsync(NodeServiceDiscovery.MessageBrokerComponent, cancellationToken);
+                case CleanupTypes.MessageBroker:
+                    result[CleanupTypes.MessageBroker] = await RestartPodAsync(NodeServiceDiscovery.MessageBrokerComponent, cancellationToken);
                     break;
-                case "rs":
-                    result["rs"] = await RestartPodAsync(NodeServiceDiscovery.StorageComponent, cancellationToken);
+                case CleanupTypes.Storage:
+                    result[CleanupTypes.Storage] = await RestartPodAsync(NodeServiceDiscovery.StorageComponent, cancellationToken);
                     break;
-                case "keycloak":
-                    result["keycloak"] = await DeleteOrphanClientsAsync(cancellationToken);
+                case CleanupTypes.Keycloak:
+                    result[CleanupTypes.Keycloak] = await DeleteOrphanClientsAsync(cancellationToken);
                     break;
             }
         }
 
-        result["zombies"] = await SweepZombiesAsync(cancellationToken);
+        result[CleanupTypes.Zombies] = await SweepZombiesAsync(cancellationToken);
         return CommandOutcome.Accepted(result);
     }
 
@@ -133,16 +130,9 @@ public sealed class CleanupCommands(
     private async Task<string> SweepZombiesAsync(CancellationToken cancellationToken)
     {
         var listedAt = timeProvider.GetUtcNow();
-        var active = (await repository.ListAsync(activeOnly: true, cancellationToken)).Select(s => s.Record.AnalysisId).ToHashSet(StringComparer.Ordinal);
+        var active = await repository.ListAsync(activeOnly: true, cancellationToken);
         var snapshot = await ClusterSnapshot.LoadAsync(cluster.Client, cluster.Namespace, analysisId: null, cancellationToken);
-        var cutoff = listedAt - settings.Value.OrphanGrace;
-        var zombies = snapshot.OwnedObjects()
-            .Where(o => !active.Contains(ClusterSnapshot.AnalysisIdOf(o)!) && (o.Metadata.CreationTimestamp ?? DateTime.MinValue) < cutoff.UtcDateTime)
-            .ToList();
-        foreach (var zombie in zombies)
-        {
-            await executor.DeleteObjectAsync(zombie, cancellationToken);
-        }
+        var zombies = await orphans.SweepAsync(active, listedAt, snapshot, cancellationToken);
 
         string Line(string label, Func<IKubernetesObject<V1ObjectMeta>, bool> match) =>
             string.Create(CultureInfo.InvariantCulture, $"Deleted {zombies.Count(match)} zombie {label}");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 
 using Flame.Po.Lifecycle.Reconciler;
@@ -36,7 +37,8 @@ public sealed class ReconcileRequests
     /// <summary>Requests queued, waiting for a retry or being handled (benchmarks wait for 0 before they measure ticks).</summary>
     public int Pending => Volatile.Read(ref _pending);
 
-    public void Enqueue(string analysisId) => Write(new FollowUp(analysisId, 0));
+    /// <summary>Queues a follow-up; it continues the caller's trace (the create's, docs/architecture.md#metrics-and-traces).</summary>
+    public void Enqueue(string analysisId) => Write(new FollowUp(analysisId, 0, Activity.Current?.Context ?? default));
 
     internal ChannelReader<FollowUp> Reader => _channel.Reader;
 
@@ -74,8 +76,11 @@ public sealed class ReconcileRequests
     }
 }
 
-/// <summary>One request to advance <see cref="AnalysisId"/>; <see cref="Attempt"/> counts the looks already taken.</summary>
-internal sealed record FollowUp(string AnalysisId, int Attempt);
+/// <summary>
+/// One request to advance <see cref="AnalysisId"/>; <see cref="Attempt"/> counts the looks already taken;
+/// <see cref="Trace"/> is the span of the command that asked for it.
+/// </summary>
+internal sealed record FollowUp(string AnalysisId, int Attempt, ActivityContext Trace);
 
 public sealed class ReconcileRequestWorker(ReconcileRequests queue, IServiceScopeFactory scopes, IOptions<LifecycleSettings> settings, ILogger<ReconcileRequestWorker> logger) : BackgroundService
 {
@@ -93,6 +98,9 @@ public sealed class ReconcileRequestWorker(ReconcileRequests queue, IServiceScop
             {
                 if (settings.Value.ReconcilerEnabled)
                 {
+                    using var activity = LifecycleTelemetry.Source.StartActivity("reconcile follow-up", ActivityKind.Internal, followUp.Trace);
+                    activity?.SetTag(LifecycleTelemetry.AnalysisIdTag, followUp.AnalysisId);
+                    activity?.SetTag("flame.attempt", followUp.Attempt);
                     await using var scope = scopes.CreateAsyncScope();
                     if (await scope.ServiceProvider.GetRequiredService<AnalysisReconciler>().ReconcileOneAsync(followUp.AnalysisId, stoppingToken))
                     {

@@ -16,12 +16,20 @@ namespace Flame.Po.Lifecycle.Probing;
 /// docs/architecture.md#reaching-an-analysis). Every call has a short timeout and never throws for an analysis
 /// that misbehaves (docs/compatibility.md#b11).
 /// </summary>
-public sealed class AnalysisEndpoint(ClusterConnection cluster, IHttpClientFactory httpClientFactory, IOptions<LifecycleSettings> settings)
+public sealed class AnalysisEndpoint(ClusterConnection cluster, IHttpClientFactory httpClientFactory, IOptions<LifecycleSettings> settings, LifecycleTelemetry? telemetry = null)
 {
     public const string HttpClientName = "analysis-endpoint";
     private const int NginxServicePort = 80;
 
+    /// <summary>One healthz probe, counted by outcome (<c>flame_po_probe_results_total</c>).</summary>
     public async Task<ProbeResult> HealthzAsync(WorkloadNames names, CancellationToken cancellationToken)
+    {
+        var (result, outcome) = await ProbeAsync(names, cancellationToken);
+        telemetry?.Probed(outcome);
+        return result;
+    }
+
+    private async Task<(ProbeResult Result, string Outcome)> ProbeAsync(WorkloadNames names, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(names);
         try
@@ -29,22 +37,29 @@ public sealed class AnalysisEndpoint(ClusterConnection cluster, IHttpClientFacto
             using var response = await SendAsync(names, HttpMethod.Get, "/analysis/healthz", body: null, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                return ProbeResult.Unreachable($"healthz answered HTTP {(int)response.StatusCode}");
+                return (ProbeResult.Unreachable($"healthz answered HTTP {(int)response.StatusCode}"), "http_error");
             }
 
             var document = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
             var status = document?["status"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
             if (string.IsNullOrWhiteSpace(status))
             {
-                return ProbeResult.Unreachable("healthz answered without a status");
+                return (ProbeResult.Unreachable("healthz answered without a status"), "no_status");
             }
 
             int? remaining = document?["token_remaining_time"] is JsonValue seconds && seconds.TryGetValue<double>(out var number) ? (int)number : null;
-            return ProbeResult.Reported(status.Trim().ToLowerInvariant(), remaining);
+            return (ProbeResult.Reported(status.Trim().ToLowerInvariant(), remaining), "answered");
         }
         catch (Exception error) when (IsAnalysisFault(error, cancellationToken))
         {
-            return ProbeResult.Unreachable(Describe(error));
+            var outcome = error switch
+            {
+                OperationCanceledException => "timeout",
+                JsonException or NotSupportedException => "malformed",
+                k8s.Autorest.HttpOperationException => "http_error",
+                _ => "unreachable",
+            };
+            return (ProbeResult.Unreachable(Describe(error)), outcome);
         }
     }
 

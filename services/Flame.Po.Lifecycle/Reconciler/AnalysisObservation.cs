@@ -28,5 +28,8 @@ public sealed record AnalysisObservation
 
     public ProbeResult? Probe { get; init; }
 
+    /// <summary>A queued analysis was given a slot by <see cref="AdmissionControl"/> and may start.</summary>
+    public bool Admitted { get; init; }
+
     public static AnalysisObservation Empty { get; } = new();
 }

@@ -4,6 +4,7 @@ using Flame.Po.Dapr.State;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Cluster;
 using Flame.Po.Lifecycle.Probing;
+using Flame.Po.Lifecycle.Transitions;
 using Flame.Po.Lifecycle.Workloads;
 using Flame.Po.ServiceDefaults.Logging;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,10 @@ public sealed class AnalysisReconciler(
     AnalysisEndpoint endpoint,
     PartnerStatusRelay partners,
     StepExecutor executor,
+    ITransitionDriver transitions,
+    AdmissionControl admissions,
     EventOutbox outbox,
+    OrphanSweep orphans,
     IOptions<LifecycleSettings> settings,
     TimeProvider timeProvider,
     ILogger<AnalysisReconciler> logger)
@@ -39,6 +43,7 @@ public sealed class AnalysisReconciler(
         var listedAt = timeProvider.GetUtcNow();
         var records = await repository.ListAsync(activeOnly: true, cancellationToken);
         var view = new ClusterView(await ClusterSnapshot.LoadAsync(cluster.Client, cluster.Namespace, analysisId: null, cancellationToken));
+        var admitted = await admissions.AdmitAsync(records, cancellationToken);
         if (!view.Node.IsKnown && records.Count > 0)
         {
             logger.LogWarning(LogEvents.StatusLoop, "Node services for nginx are incomplete: {Error}", view.Node.Error);
@@ -61,62 +66,74 @@ public sealed class AnalysisReconciler(
             await stepSlots.WaitAsync(ct);
             try
             {
-                Interlocked.Add(ref steps, await AdvanceSafelyAsync(stored, view, probe, ct));
+                Interlocked.Add(ref steps, (await AdvanceSafelyAsync(stored, view, probe, admitted.Contains(stored.Record.AnalysisId), listedAt, ct)).Steps);
             }
             finally
             {
                 stepSlots.Release();
             }
         });
-        var swept = await SweepOrphansAsync(records, listedAt, view, cancellationToken);
-        return new TickReport(records.Count, probed, steps, swept, watch.Elapsed);
+        var swept = await orphans.SweepAsync(records, listedAt, view.Snapshot, cancellationToken);
+        return new TickReport(records.Count, probed, steps, swept.Count, watch.Elapsed);
     }
 
     /// <summary>
     /// Advances one analysis now (after a command), with a snapshot of only its objects. True when it is still
     /// <c>starting</c> afterwards, i.e. waiting for the cluster (a pod to be scheduled and get its IP, which nginx
-    /// needs), so the caller may look again soon instead of leaving it to the next tick.
+    /// needs), so the caller may look again soon instead of leaving it to the next tick — unless a workflow took the
+    /// transition over (Dapr mode), which waits by itself.
     /// </summary>
     public async Task<bool> ReconcileOneAsync(string analysisId, CancellationToken cancellationToken)
     {
+        var observedAt = timeProvider.GetUtcNow();
         var stored = await repository.GetAsync(analysisId, cancellationToken);
         if (stored is null || !stored.Record.IsActive)
         {
             return false;
         }
 
+        var admitted = stored.Record.Phase == LifecyclePhase.Queued
+            && (await admissions.AdmitAsync(await repository.ListAsync(activeOnly: true, cancellationToken), cancellationToken)).Contains(analysisId);
         var view = new ClusterView(await ClusterSnapshot.LoadAsync(cluster.Client, cluster.Namespace, analysisId, cancellationToken));
         var probe = await ProbeIfDueAsync(stored.Record, view, cancellationToken);
-        await AdvanceSafelyAsync(stored, view, probe, cancellationToken);
+        if ((await AdvanceSafelyAsync(stored, view, probe, admitted, observedAt, cancellationToken)).HandedOff)
+        {
+            return false;
+        }
+
         return await repository.GetAsync(analysisId, cancellationToken) is { Record: var record }
             && record.Phase == LifecyclePhase.Active
             && record.Desired == Core.Analyses.DesiredState.Running
             && record.Status == Core.Analyses.AnalysisStatus.Starting;
     }
 
-    private async Task<int> AdvanceSafelyAsync(StoredAnalysis stored, ClusterView view, ProbeResult? probe, CancellationToken cancellationToken)
+    private async Task<Advance> AdvanceSafelyAsync(StoredAnalysis stored, ClusterView view, ProbeResult? probe, bool admitted, DateTimeOffset observedAt, CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["analysis_id"] = stored.Record.AnalysisId, ["deployment"] = stored.Record.DeploymentName });
         try
         {
-            return await AdvanceAsync(stored, view, probe, cancellationToken);
+            return await AdvanceAsync(stored, view, probe, admitted, observedAt, cancellationToken);
         }
         catch (StateConflictException)
         {
             logger.LogDebug(LogEvents.StatusLoop, "Analysis {AnalysisId} was changed concurrently; it is decided again next tick", stored.Record.AnalysisId);
-            return 0;
+            return default;
         }
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogError(LogEvents.StatusLoop, error, "Advancing analysis {AnalysisId} failed; retrying next tick", stored.Record.AnalysisId);
-            return 0;
+            return default;
         }
     }
 
-    private async Task<int> AdvanceAsync(StoredAnalysis stored, ClusterView view, ProbeResult? probe, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decides and takes steps until the analysis waits, or hands the transition the decided step belongs to over to
+    /// its workflow (Dapr mode; see <see cref="ITransitionDriver"/>).
+    /// </summary>
+    private async Task<Advance> AdvanceAsync(StoredAnalysis stored, ClusterView view, ProbeResult? probe, bool admitted, DateTimeOffset observedAt, CancellationToken cancellationToken)
     {
         var policy = settings.Value.ToPolicy();
-        var observation = view.Observe(stored.Record, probe);
+        var observation = view.Observe(stored.Record, probe) with { Admitted = admitted };
         var steps = 0;
         var current = stored;
         while (steps < MaxStepsPerPass)
@@ -127,20 +144,33 @@ public sealed class AnalysisReconciler(
                 break;
             }
 
+            if (transitions.RunsTransitions && TransitionPlan.StepOf(current.Record, action) is not null)
+            {
+                // Events first: the workflow's first step writes the record too, and would lose the compare-and-swap.
+                current = await outbox.FlushAsync(current, cancellationToken);
+                if (await transitions.HandOffAsync(current.Record, action, observedAt, cancellationToken))
+                {
+                    return new Advance(steps, HandedOff: true);
+                }
+            }
+
             steps++;
             logger.LogInformation(LogEvents.Action, "Analysis {AnalysisId} ({Status}, {Phase}): {Step}", current.Record.AnalysisId, current.Record.Status, current.Record.Phase, action);
             var (next, nextObservation) = await executor.ApplyAsync(current, observation, action, view, cancellationToken);
             if (next is null)
             {
-                return steps;
+                return new Advance(steps, HandedOff: false);
             }
 
             (current, observation) = (next, nextObservation);
         }
 
         await outbox.FlushAsync(current, cancellationToken);
-        return steps;
+        return new Advance(steps, HandedOff: false);
     }
+
+    /// <summary>Steps taken in one pass, and whether a workflow took over the rest.</summary>
+    private readonly record struct Advance(int Steps, bool HandedOff);
 
     /// <summary>healthz (then the partner statuses) of an analysis whose container and nginx run; null when not due.</summary>
     private async Task<ProbeResult?> ProbeIfDueAsync(AnalysisRecord record, ClusterView view, CancellationToken cancellationToken)
@@ -163,57 +193,6 @@ public sealed class AnalysisReconciler(
         }
 
         return probe;
-    }
-
-    /// <summary>
-    /// Objects labelled as ours whose analysis is not active (unknown, finished or forgotten), older than the grace:
-    /// a create that crashed between its Secrets and its record, or objects someone re-created. Selected by label,
-    /// never by parsing names (docs/compatibility.md#b3). The grace counts back from when the records were read, so a
-    /// create whose record was written after that read cannot lose its Secrets.
-    /// </summary>
-    private async Task<int> SweepOrphansAsync(IReadOnlyList<StoredAnalysis> records, DateTimeOffset listedAt, ClusterView view, CancellationToken cancellationToken)
-    {
-        var active = records.Select(s => s.Record.AnalysisId).ToHashSet(StringComparer.Ordinal);
-        // Creation timestamps carry whole seconds: one more second keeps truncation from shortening the grace.
-        var cutoff = listedAt - settings.Value.OrphanGrace - TimeSpan.FromSeconds(1);
-        var orphans = view.Snapshot.OwnedObjects()
-            .Where(item => !active.Contains(ClusterSnapshot.AnalysisIdOf(item)!)
-                && item.Metadata.DeletionTimestamp is null
-                && (item.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue) < cutoff)
-            .ToList();
-        var deleted = 0;
-        var stillOrphaned = new Dictionary<string, bool>(StringComparer.Ordinal);
-        foreach (var orphan in orphans)
-        {
-            try
-            {
-                // A create writes its Secrets before its record: one whose record appeared since the list was read
-                // (a slow create) is not an orphan. Checked once per analysis, right before its first delete.
-                var analysisId = ClusterSnapshot.AnalysisIdOf(orphan)!;
-                if (!stillOrphaned.TryGetValue(analysisId, out var orphaned))
-                {
-                    orphaned = await repository.GetAsync(analysisId, cancellationToken) is not { Record.IsActive: true };
-                    stillOrphaned[analysisId] = orphaned;
-                }
-
-                if (!orphaned)
-                {
-                    continue;
-                }
-
-                if (await executor.DeleteObjectAsync(orphan, cancellationToken))
-                {
-                    deleted++;
-                    logger.LogInformation(LogEvents.Action, "Deleted orphaned {Kind} {Name}", orphan.Kind, orphan.Metadata.Name);
-                }
-            }
-            catch (Exception error) when (error is not OperationCanceledException)
-            {
-                logger.LogWarning(LogEvents.StatusLoop, error, "Deleting orphaned {Kind} {Name} failed; retrying next tick", orphan.Kind, orphan.Metadata.Name);
-            }
-        }
-
-        return deleted;
     }
 
     private ParallelOptions ProbeParallelism(CancellationToken cancellationToken) =>

@@ -28,7 +28,7 @@ public sealed class EventOutbox(AnalysisRepository repository, IEventPublisher p
             var flushed = await repository.SaveAsync(stored, stored.Record with { PendingEvents = [] }, cancellationToken);
             foreach (var status in stored.Record.PendingEvents.Select(e => e.To).Distinct(StringComparer.Ordinal))
             {
-                faults.Reach($"after:FlushEvents:{status}");
+                faults.Reach(LifecycleFaultPoints.AfterFlushEvents(status));
             }
 
             return flushed;

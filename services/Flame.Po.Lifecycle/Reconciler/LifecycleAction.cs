@@ -6,8 +6,12 @@ namespace Flame.Po.Lifecycle.Reconciler;
 /// </summary>
 public abstract record LifecycleAction
 {
-    /// <summary>Nothing to do now; <paramref name="Why"/> explains what is awaited (for logs and tests).</summary>
-    public sealed record Wait(string Why) : LifecycleAction;
+    /// <summary>
+    /// Nothing to do now; <paramref name="Why"/> explains what is awaited (for logs and tests). <paramref name="For"/>
+    /// names the waits a transition sleeps through (a durable timer in a workflow) instead of ending there, and
+    /// <paramref name="Until"/> when that wait ends by itself (the restart back-off).
+    /// </summary>
+    public sealed record Wait(string Why, WaitFor For = WaitFor.Observation, DateTimeOffset? Until = null) : LifecycleAction;
 
     /// <summary>Create the missing objects of the current deployment (409 = already there).</summary>
     public sealed record CreateObjects(DeploymentObjects Missing) : LifecycleAction;
@@ -33,6 +37,9 @@ public abstract record LifecycleAction
     /// <summary>Delete every object of the current deployment (restart), keeping the analysis' Secrets.</summary>
     public sealed record DeleteDeploymentObjects : LifecycleAction;
 
+    /// <summary>A queued analysis got a slot: it becomes <see cref="Analyses.LifecyclePhase.Active"/> and starts.</summary>
+    public sealed record Admit : LifecycleAction;
+
     /// <summary>Start the next deployment: counter + 1, status <c>starting</c>.</summary>
     public sealed record Redeploy : LifecycleAction;
 
@@ -53,4 +60,23 @@ public abstract record LifecycleAction
 
     /// <summary>Re-render the nginx config with current pod IPs and roll nginx (docs/compatibility.md#b9).</summary>
     public sealed record UpdateNginxConfig : LifecycleAction;
+}
+
+/// <summary>What a <see cref="LifecycleAction.Wait"/> waits for.</summary>
+public enum WaitFor
+{
+    /// <summary>The next observation of a running analysis (its container, its answer, its end).</summary>
+    Observation,
+
+    /// <summary>The analysis pod's IP address, which the nginx config needs.</summary>
+    PodAddress,
+
+    /// <summary>The node services nginx forwards to (Hub adapter, message broker, …).</summary>
+    NodeServices,
+
+    /// <summary>The restart back-off (<see cref="LifecycleAction.Wait.Until"/>).</summary>
+    RestartBackOff,
+
+    /// <summary>A slot for a queued analysis (MAX_CONCURRENT_ANALYSES).</summary>
+    Admission,
 }

@@ -21,7 +21,7 @@ public static class LifecycleDecision
         ArgumentNullException.ThrowIfNull(observation);
         ArgumentNullException.ThrowIfNull(policy);
 
-        if (record.Desired != DesiredState.Running && record.Phase is LifecyclePhase.Active or LifecyclePhase.Restarting)
+        if (record.Desired != DesiredState.Running && record.Phase is LifecyclePhase.Active or LifecyclePhase.Restarting or LifecyclePhase.Queued)
         {
             return new Terminate(AnalysisStatus.Stopped, record.Desired == DesiredState.Deleted ? StopReasons.DeletedByUser : StopReasons.StoppedByUser);
         }
@@ -31,6 +31,7 @@ public static class LifecycleDecision
             LifecyclePhase.Finished => DecideFinished(record, observation),
             LifecyclePhase.Finalizing => DecideFinalizing(record, observation),
             LifecyclePhase.Restarting => DecideRestarting(record, observation, now),
+            LifecyclePhase.Queued => observation.Admitted ? new Admit() : new Wait("queued until an analysis slot is free (MAX_CONCURRENT_ANALYSES)", WaitFor.Admission),
             _ => DecideActive(record, observation, now, policy),
         };
     }
@@ -88,7 +89,7 @@ public static class LifecycleDecision
 
         if (record.RestartAfter is { } after && now < after)
         {
-            return new Wait($"restart back-off until {after.ToString("O", CultureInfo.InvariantCulture)}");
+            return new Wait($"restart back-off until {after.ToString("O", CultureInfo.InvariantCulture)}", WaitFor.RestartBackOff, after);
         }
 
         return new Redeploy();
@@ -128,12 +129,12 @@ public static class LifecycleDecision
         {
             if (pod?.PodIp is null)
             {
-                return new Wait("waiting for the analysis pod to get an IP address");
+                return new Wait("waiting for the analysis pod to get an IP address", WaitFor.PodAddress);
             }
 
             return observation.NodeServicesKnown
                 ? new CreateObjects(missingNginx)
-                : new Wait("waiting for the node services nginx forwards to");
+                : new Wait("waiting for the node services nginx forwards to", WaitFor.NodeServices);
         }
 
         if (observation.NginxConfigStale && observation.NodeServicesKnown)

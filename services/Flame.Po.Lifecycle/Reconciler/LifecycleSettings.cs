@@ -56,6 +56,13 @@ public sealed class LifecycleSettings : IValidatedSettings
     [ConfigurationKeyName("ORPHAN_GRACE")]
     public double OrphanGraceSeconds { get; set; } = 120;
 
+    /// <summary>
+    /// Analyses that may hold a workload at once; further creates are accepted and queued (first come, first served).
+    /// 0 = unlimited. Restarts of a running analysis never wait.
+    /// </summary>
+    [ConfigurationKeyName("MAX_CONCURRENT_ANALYSES")]
+    public int MaxConcurrentAnalyses { get; set; }
+
     public LifecyclePolicy ToPolicy() => new()
     {
         StartupGrace = TimeSpan.FromSeconds(StartupGraceSeconds),
@@ -90,6 +97,11 @@ public sealed class LifecycleSettings : IValidatedSettings
         if (Parallelism is < 1 or > 1024)
         {
             yield return "RECONCILE_PARALLELISM must be between 1 and 1024.";
+        }
+
+        if (MaxConcurrentAnalyses < 0)
+        {
+            yield return "MAX_CONCURRENT_ANALYSES must be 0 (unlimited) or a positive number of analyses.";
         }
 
         if (ProbeParallelism is < 1 or > 4096)

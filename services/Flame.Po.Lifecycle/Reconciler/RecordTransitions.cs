@@ -33,7 +33,10 @@ public static class RecordTransitions
                 Phase = LifecyclePhase.Finalizing,
                 Progress = terminate.Status == AnalysisStatus.Executed ? 100 : record.Progress,
                 RestartAfter = null,
+                // A queued analysis never had a deployment: nothing to archive.
+                ArchivedDeployment = record.Phase == LifecyclePhase.Queued ? record.DeploymentName : record.ArchivedDeployment,
             },
+            Admit => record with { Phase = LifecyclePhase.Active, DeployedAt = now },
             ArchiveDeployment => record with { ArchivedDeployment = record.DeploymentName },
             Redeploy => Redeployed(record, now),
             DeleteKeycloakClient => record with { KeycloakClientDeleted = true },

@@ -42,9 +42,11 @@ public sealed class StepExecutor(
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(action);
         var name = action.GetType().Name;
-        faults.Reach($"before:{name}");
+        using var activity = LifecycleTelemetry.Source.StartActivity($"step {name}");
+        activity?.SetTag(LifecycleTelemetry.AnalysisIdTag, stored.Record.AnalysisId);
+        faults.Reach(LifecycleFaultPoints.Before(action));
         var result = await ApplyCoreAsync(stored, observation, action, view, cancellationToken);
-        faults.Reach($"after:{name}");
+        faults.Reach(LifecycleFaultPoints.After(action));
         return result;
     }
 
@@ -128,27 +130,18 @@ public sealed class StepExecutor(
         AnalysisRecord record, WorkloadNames names, DeploymentObjects missing, AnalysisObservation observation, ClusterView view, CancellationToken cancellationToken)
     {
         var manifests = Manifests(record);
-        var objects = new List<(DeploymentObjects Kind, IKubernetesObject<V1ObjectMeta> Item)>
-        {
-            (DeploymentObjects.AnalysisPolicy, manifests.AnalysisNetworkPolicy()),
-            (DeploymentObjects.NginxPolicy, manifests.NginxNetworkPolicy()),
-            (DeploymentObjects.AnalysisDeployment, manifests.AnalysisDeployment()),
-            (DeploymentObjects.AnalysisService, manifests.AnalysisService()),
-        };
+        string? config = null;
         if ((missing & DeploymentObjects.Nginx) != DeploymentObjects.None)
         {
             var podIp = System.Net.IPAddress.Parse(observation.AnalysisPod?.PodIp ?? throw new InvalidOperationException("The analysis pod has no IP address yet."));
-            var config = view.Node.RenderNginxConfig(names, record.ProjectId, podIp);
-            objects.Add((DeploymentObjects.NginxConfigMap, manifests.NginxConfigMap(config)));
-            objects.Add((DeploymentObjects.NginxDeployment, manifests.NginxDeployment(config)));
-            objects.Add((DeploymentObjects.NginxService, manifests.NginxService()));
+            config = view.Node.RenderNginxConfig(names, record.ProjectId, podIp);
         }
 
         var created = DeploymentObjects.None;
-        foreach (var (kind, item) in objects.Where(o => (missing & o.Kind) != DeploymentObjects.None))
+        foreach (var kind in CreationOrder.Objects.Where(kind => (missing & kind) != DeploymentObjects.None))
         {
-            await cluster.Objects.CreateIfMissingAsync(item, cancellationToken);
-            faults.Reach($"created:{kind}");
+            await cluster.Objects.CreateIfMissingAsync(manifests.Of(kind, config), cancellationToken);
+            faults.Reach(LifecycleFaultPoints.Created(kind));
             created |= kind;
         }
 

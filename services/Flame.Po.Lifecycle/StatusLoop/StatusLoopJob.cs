@@ -19,6 +19,7 @@ public sealed class StatusLoopJob(
     ClusterConnection cluster,
     DatabaseStatus database,
     StatusLoopHeartbeat heartbeat,
+    LifecycleTelemetry telemetry,
     IOptions<LifecycleSettings> settings,
     ILogger<StatusLoopJob> logger) : IPeriodicJob
 {
@@ -51,10 +52,12 @@ public sealed class StatusLoopJob(
             return;
         }
 
+        using var activity = LifecycleTelemetry.Source.StartActivity("status_loop tick");
         try
         {
             var report = await reconciler.ReconcileAllAsync(cancellationToken);
             heartbeat.Beat();
+            telemetry.TickCompleted(report.Duration);
             logger.LogInformation(
                 LogEvents.StatusLoop,
                 "Status loop iteration completed: {Active} active, {Probed} probed, {Steps} steps, {Orphans} orphans deleted in {DurationMs} ms",
@@ -63,6 +66,7 @@ public sealed class StatusLoopJob(
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             heartbeat.Beat();
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.GetType().Name);
             logger.LogError(LogEvents.StatusLoop, error, "Status loop iteration failed; retrying at the next tick");
         }
     }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
+using Flame.Po.Lifecycle.Reconciler;
 using k8s;
 using k8s.Models;
 
@@ -66,24 +67,43 @@ public sealed class AnalysisManifests
     }
 
     /// <summary>
-    /// Every object in creation order: NetworkPolicies first (docs/compatibility.md#b21), Secrets (when credentials
-    /// were given) before the pods that use them, the analysis Service before nginx (nginx resolves upstreams at
-    /// start).
+    /// Every object in <see cref="CreationOrder"/>, the Secrets (when credentials were given) before the first pod,
+    /// which uses them.
     /// </summary>
-    public IReadOnlyList<IKubernetesObject<V1ObjectMeta>> All(string nginxConfig) => _request.Credentials is null
-        ? [.. DeploymentObjectsBeforeNginx(), .. NginxObjects(nginxConfig)]
-        : [AnalysisNetworkPolicy(), NginxNetworkPolicy(), PullSecret(), CredentialsSecret(), AnalysisDeployment(), AnalysisService(), .. NginxObjects(nginxConfig)];
+    public IReadOnlyList<IKubernetesObject<V1ObjectMeta>> All(string nginxConfig)
+    {
+        var objects = new List<IKubernetesObject<V1ObjectMeta>>();
+        foreach (var kind in CreationOrder.Objects)
+        {
+            if (kind == DeploymentObjects.AnalysisDeployment && _request.Credentials is not null)
+            {
+                objects.AddRange([PullSecret(), CredentialsSecret()]);
+            }
 
-    /// <summary>The objects of deployment <c>D</c> that need no pod IP: policies, analysis Deployment and Service.</summary>
-    public IReadOnlyList<IKubernetesObject<V1ObjectMeta>> DeploymentObjectsBeforeNginx() =>
-        [AnalysisNetworkPolicy(), NginxNetworkPolicy(), AnalysisDeployment(), AnalysisService()];
+            objects.Add(Of(kind, nginxConfig));
+        }
 
-    /// <summary>The nginx objects; their config needs the analysis pod's IP address.</summary>
-    public IReadOnlyList<IKubernetesObject<V1ObjectMeta>> NginxObjects(string nginxConfig) =>
-        [NginxConfigMap(nginxConfig), NginxDeployment(nginxConfig), NginxService()];
+        return objects;
+    }
+
+    /// <summary>The object of one kind; the nginx kinds need <paramref name="nginxConfig"/>.</summary>
+    public IKubernetesObject<V1ObjectMeta> Of(DeploymentObjects kind, string? nginxConfig) => kind switch
+    {
+        DeploymentObjects.AnalysisPolicy => AnalysisNetworkPolicy(),
+        DeploymentObjects.NginxPolicy => NginxNetworkPolicy(),
+        DeploymentObjects.AnalysisDeployment => AnalysisDeployment(),
+        DeploymentObjects.AnalysisService => AnalysisService(),
+        DeploymentObjects.NginxConfigMap => NginxConfigMap(NginxConfig(nginxConfig)),
+        DeploymentObjects.NginxDeployment => NginxDeployment(NginxConfig(nginxConfig)),
+        DeploymentObjects.NginxService => NginxService(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a single object kind."),
+    };
 
     /// <summary>The per-analysis Secrets; they outlive restarts and are deleted with the analysis.</summary>
     public IReadOnlyList<V1Secret> Secrets() => [PullSecret(), CredentialsSecret()];
+
+    private static string NginxConfig(string? nginxConfig) =>
+        nginxConfig ?? throw new InvalidOperationException("The nginx objects need their config, which needs the analysis pod's IP address.");
 
     private AnalysisCredentials Credentials => _request.Credentials
         ?? throw new InvalidOperationException("These manifests were built without credentials; the Secrets cannot be built.");
@@ -174,18 +194,7 @@ public sealed class AnalysisManifests
         };
     }
 
-    public V1Service AnalysisService() => new()
-    {
-        ApiVersion = "v1",
-        Kind = "Service",
-        Metadata = Meta(Names.Deployment, (WorkloadLabels.App, Names.Deployment), (WorkloadLabels.Component, WorkloadLabels.AnalysisComponent)),
-        Spec = new V1ServiceSpec
-        {
-            Type = "ClusterIP",
-            Selector = new Dictionary<string, string> { [WorkloadLabels.App] = Names.Deployment },
-            Ports = [new V1ServicePort { Name = "http", Protocol = "TCP", Port = ServicePort, TargetPort = AnalysisContainerPort }],
-        },
-    };
+    public V1Service AnalysisService() => ClusterIpService(Names.Deployment, WorkloadLabels.AnalysisComponent, AnalysisContainerPort);
 
     public V1ConfigMap NginxConfigMap(string nginxConfig) => new()
     {
@@ -253,16 +262,19 @@ public sealed class AnalysisManifests
     }
 
     /// <summary>Service port 80 is the contract with the SDK (<c>http://nginx-D</c>); the container listens on 8080.</summary>
-    public V1Service NginxService() => new()
+    public V1Service NginxService() => ClusterIpService(Names.Nginx, WorkloadLabels.NginxComponent, NginxContainerPort);
+
+    /// <summary>A ClusterIP Service named like the Deployment it selects (by its <c>app</c> label), port 80 to <paramref name="targetPort"/>.</summary>
+    private V1Service ClusterIpService(string name, string component, int targetPort) => new()
     {
         ApiVersion = "v1",
         Kind = "Service",
-        Metadata = Meta(Names.Nginx, (WorkloadLabels.App, Names.Nginx), (WorkloadLabels.Component, WorkloadLabels.NginxComponent)),
+        Metadata = Meta(name, (WorkloadLabels.App, name), (WorkloadLabels.Component, component)),
         Spec = new V1ServiceSpec
         {
             Type = "ClusterIP",
-            Selector = new Dictionary<string, string> { [WorkloadLabels.App] = Names.Nginx },
-            Ports = [new V1ServicePort { Name = "http", Protocol = "TCP", Port = ServicePort, TargetPort = NginxContainerPort }],
+            Selector = new Dictionary<string, string> { [WorkloadLabels.App] = name },
+            Ports = [new V1ServicePort { Name = "http", Protocol = "TCP", Port = ServicePort, TargetPort = targetPort }],
         },
     };
 

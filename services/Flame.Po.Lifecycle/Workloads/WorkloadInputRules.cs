@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
+using Flame.Po.Core.Analyses;
 
 
 
@@ -11,7 +11,7 @@ namespace Flame.Po.Lifecycle.Workloads;
 /// Kubernetes names and nginx regexes, so they must be lower-case UUIDs; names must be DNS-1123 labels; free
 /// text must not contain control characters (a newline could start a new nginx directive or YAML key).
 /// </summary>
-public static partial class WorkloadInputRules
+public static class WorkloadInputRules
 {
     public static string LowerCaseUuid(string? value, string field)
     {
@@ -49,11 +49,11 @@ public static partial class WorkloadInputRules
         return value;
     }
 
-    /// <summary>A container image reference: registry/path[:tag][@digest], no spaces or control characters.</summary>
+    /// <summary>A container image reference: registry/path[:tag][@digest], as the Api checks it (<see cref="AnalysisLimits"/>).</summary>
     public static string Image(string? value, string field)
     {
         Text(value, field, allowEmpty: false);
-        if (value!.Length > 512 || !ImageReference().IsMatch(value))
+        if (!AnalysisLimits.IsImageReference(value))
         {
             throw new WorkloadInputException(field, "must be an image reference such as registry.example.org/project/image:tag");
         }
@@ -61,11 +61,11 @@ public static partial class WorkloadInputRules
         return value;
     }
 
-    /// <summary>A registry host with optional port and path, as written in a docker config's <c>auths</c> key.</summary>
+    /// <summary>A registry host with optional port and path, as written in a docker config's <c>auths</c> key (<see cref="AnalysisLimits"/>).</summary>
     public static string Registry(string? value, string field)
     {
         Text(value, field, allowEmpty: false);
-        if (value!.Length > 253 || !RegistryReference().IsMatch(value))
+        if (!AnalysisLimits.IsRegistryReference(value))
         {
             throw new WorkloadInputException(field, "must be a registry host name with optional scheme, port and path");
         }
@@ -98,10 +98,4 @@ public static partial class WorkloadInputRules
 
         return values;
     }
-
-    [GeneratedRegex("^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?\\z", RegexOptions.CultureInvariant)]
-    private static partial Regex ImageReference();
-
-    [GeneratedRegex("^(https?://)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?(/[A-Za-z0-9._-]+)*/?\\z", RegexOptions.CultureInvariant)]
-    private static partial Regex RegistryReference();
 }

@@ -5,6 +5,7 @@ using Flame.Po.Dapr.PubSub;
 using Flame.Po.Dapr.State;
 using Flame.Po.Logging.Hub;
 using Flame.Po.Logging.Ingestion;
+using Flame.Po.Logging.Retention;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -17,7 +18,8 @@ namespace Flame.Po.Logging.Events;
 /// deployment, and the status the Hub should show. Delivery is at-least-once: an event whose sequence was applied
 /// already changes nothing. All of it is one transaction.
 /// </summary>
-public sealed class AnalysisEventsSubscriber(NpgsqlDataSource dataSource, HubDeliverySignal hubSignal, ILogger<AnalysisEventsSubscriber> logger) : ISubscriber
+public sealed class AnalysisEventsSubscriber(
+    NpgsqlDataSource dataSource, HubDeliverySignal hubSignal, LogPurgeSignal purgeSignal, ILogger<AnalysisEventsSubscriber> logger) : ISubscriber
 {
     public const string Route = "/events/logging/analysis-events";
     public const string SourcePo = "po";
@@ -74,7 +76,7 @@ public sealed class AnalysisEventsSubscriber(NpgsqlDataSource dataSource, HubDel
             """
             UPDATE log_stream SET event_sequence = $2, event_at = $3, deployment_name = $4, lifecycle_status = $5, deleted = $6,
                 progress = $7, last_line_id = GREATEST(last_line_id, $8), updated_at = now(),
-                last_fingerprint = CASE WHEN $9 THEN NULL ELSE last_fingerprint END
+                last_fingerprint = CASE WHEN $9 THEN NULL ELSE last_fingerprint END, purged_at = NULL
             WHERE analysis_id = $1
             """,
             connection,
@@ -102,6 +104,11 @@ public sealed class AnalysisEventsSubscriber(NpgsqlDataSource dataSource, HubDel
 
         await transaction.CommitAsync(cancellationToken);
         hubSignal.Notify();
+        if (analysisEvent.Deleted)
+        {
+            // Its lines and Hub rows go once the Hub has its last update (docs/compatibility.md#delete-and-retention).
+            purgeSignal.Notify();
+        }
     }
 
     private static async Task<long> InsertLineAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AnalysisEvent analysisEvent, GeneratedLogLine line, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Flame.Po.Core.Analyses;
 using Flame.Po.Integrations;
 using Flame.Po.Integrations.Hub;
@@ -22,19 +23,35 @@ public sealed class HubDelivery(
     IOptions<LoggingSettings> settings,
     HubDeliverySignal signal,
     DatabaseStatus database,
+    LoggingTelemetry telemetry,
+    TimeProvider time,
     ILogger<HubDelivery> logger) : BackgroundService
 {
+    /// <summary>How often the backlog gauge is recounted (one small query), at most.</summary>
+    public static readonly TimeSpan BacklogInterval = TimeSpan.FromSeconds(10);
+
+    private DateTimeOffset _backlogCountedAt = DateTimeOffset.MinValue;
+
     private const int ClaimBatch = 16;
     private const int LinesPerRead = 200;
 
-    // Lines forwarded per claim, well within the lease; the rest follows in the next pass.
+    // Lines forwarded per claim; the rest follows in the next pass.
     private const int LinesPerClaim = 1000;
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long a claim holds without renewal: short, so the work of a process that died is taken over within
+    /// seconds. A running delivery renews its lease every <see cref="LeaseRenewal"/> (a slow Hub never lets it lapse).
+    /// </summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(6);
+
+    public static readonly TimeSpan LeaseRenewal = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!hub.IsConfigured)
         {
+            // Nothing is waiting for a Hub that is not there.
+            telemetry.Backlog(0);
             logger.LogInformation("The Hub is not configured (HUB_URL_CORE): statuses, progress and logs stay local");
             return;
         }
@@ -44,6 +61,11 @@ public sealed class HubDelivery(
             try
             {
                 var delivered = database.Migrated ? await DeliverDueAsync(stoppingToken) : 0;
+                if (database.Migrated && time.GetUtcNow() - _backlogCountedAt >= BacklogInterval)
+                {
+                    await CountBacklogAsync(stoppingToken);
+                }
+
                 if (delivered < ClaimBatch)
                 {
                     await signal.WaitAsync(settings.Value.HubSyncInterval, stoppingToken);
@@ -65,8 +87,57 @@ public sealed class HubDelivery(
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
         var claimed = await ClaimAsync(cancellationToken);
-        await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, DeliverAsync);
+        if (claimed.Count == 0)
+        {
+            return 0;
+        }
+
+        // Every claim is renewed until its delivery ends, also while it waits for one of the parallel slots.
+        var running = new ConcurrentDictionary<string, bool>(claimed.Select(item => KeyValuePair.Create(item.AnalysisId, true)), StringComparer.Ordinal);
+        using var passEnded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var heartbeat = RenewLeasesAsync(running, passEnded.Token);
+        try
+        {
+            await Parallel.ForEachAsync(
+                claimed,
+                new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+                async (item, token) =>
+                {
+                    try
+                    {
+                        await DeliverAsync(item, token);
+                    }
+                    finally
+                    {
+                        running.TryRemove(item.AnalysisId, out _);
+                    }
+                });
+        }
+        finally
+        {
+            await passEnded.CancelAsync();
+            await heartbeat;
+        }
+
         return claimed.Count;
+    }
+
+    /// <summary>
+    /// Counts the analyses with something to deliver (the same condition as a claim, leases and back-off ignored) for
+    /// <c>flame_po_hub_backlog</c>: one query per <see cref="BacklogInterval"/>, never one per scrape.
+    /// </summary>
+    public async Task<long> CountBacklogAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT count(*) FROM hub_sync h JOIN log_stream s USING (analysis_id)
+            WHERE h.pushed_version < h.version OR ($1 AND h.log_cursor < s.last_line_id)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = hubSettings.Value.ForwardLogs });
+        var backlog = (long)(await command.ExecuteScalarAsync(cancellationToken) ?? 0L);
+        _backlogCountedAt = time.GetUtcNow();
+        telemetry.Backlog(backlog);
+        return backlog;
     }
 
     private async Task<List<HubSyncItem>> ClaimAsync(CancellationToken cancellationToken)
@@ -109,6 +180,35 @@ public sealed class HubDelivery(
         return items;
     }
 
+    /// <summary>Keeps the claims of a pass while their deliveries run; a released claim (lease cleared) is left alone.</summary>
+    private async Task RenewLeasesAsync(ConcurrentDictionary<string, bool> running, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(LeaseRenewal, time, cancellationToken);
+                var analysisIds = running.Keys.ToArray();
+                if (analysisIds.Length > 0)
+                {
+                    await ExecuteAsync(
+                        "UPDATE hub_sync SET lease_until = now() + $2 WHERE analysis_id = ANY($1) AND lease_until IS NOT NULL",
+                        cancellationToken,
+                        analysisIds,
+                        Lease);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error) when (error is NpgsqlException or TimeoutException)
+            {
+                logger.LogWarning("Hub delivery could not renew its claims; retrying: {Error}", error.Message);
+            }
+        }
+    }
+
     private async ValueTask DeliverAsync(HubSyncItem item, CancellationToken cancellationToken)
     {
         try
@@ -129,6 +229,7 @@ public sealed class HubDelivery(
                 var analysisNodeId = item.AnalysisNodeId ?? await hub.FindAnalysisNodeIdAsync(item.AnalysisId, cancellationToken);
                 if (analysisNodeId is null)
                 {
+                    telemetry.DeliveryFailed("no_analysis_node");
                     await BackOffAsync(item, "The Hub has no analysis-node of this node for the analysis yet.", cancellationToken);
                     return;
                 }
@@ -153,10 +254,12 @@ public sealed class HubDelivery(
         }
         catch (IntegrationUnavailableException error)
         {
+            telemetry.DeliveryFailed("unavailable");
             await BackOffAsync(item, error.Message, cancellationToken);
         }
         catch (IntegrationRejectedException error)
         {
+            telemetry.DeliveryFailed("rejected");
             // The analysis-node id may be stale (the Hub re-created it): look it up again next time.
             await ExecuteAsync("UPDATE hub_sync SET analysis_node_id = NULL WHERE analysis_id = $1", cancellationToken, item.AnalysisId);
             await BackOffAsync(item, error.Message, cancellationToken);
@@ -188,6 +291,7 @@ public sealed class HubDelivery(
                 }
                 catch (IntegrationRejectedException error)
                 {
+                    telemetry.DeliveryFailed("line_rejected");
                     logger.LogWarning("The Hub refused log line {LineId} of analysis {AnalysisId}; it is skipped: {Error}", line.Id, item.AnalysisId, error.Message);
                 }
 

@@ -19,6 +19,7 @@ public sealed class LogBatchWriter(
     IOptions<LoggingSettings> settings,
     ReportPublisher reports,
     HubDeliverySignal hubSignal,
+    LoggingTelemetry telemetry,
     ILogger<LogBatchWriter> logger) : BackgroundService
 {
     public const int MaxBatch = 256;
@@ -85,6 +86,7 @@ public sealed class LogBatchWriter(
             return;
         }
 
+        telemetry.Ingested(plan.Outcomes);
         for (var i = 0; i < batch.Count; i++)
         {
             batch[i].Completion.TrySetResult(plan.Outcomes[i]);

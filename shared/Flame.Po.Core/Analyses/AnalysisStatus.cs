@@ -19,5 +19,8 @@ public static class AnalysisStatus
     public static IReadOnlyList<string> All { get; } = [Starting, Started, Executing, Executed, Stopped, Failed];
 
     /// <summary>Terminal statuses are never left again (except by delete and a new create).</summary>
-    public static bool IsTerminal(string status) => status is Executed or Stopped or Failed;
+    public static IReadOnlyList<string> Terminal { get; } = [Executed, Stopped, Failed];
+
+    /// <summary>Whether <paramref name="status"/> is one of <see cref="Terminal"/>.</summary>
+    public static bool IsTerminal(string status) => Terminal.Contains(status);
 }

@@ -8,6 +8,9 @@ namespace Flame.Po.Core.Analyses;
 public static class TransitionReasons
 {
     public const string Created = "Created.";
+
+    /// <summary>Accepted while MAX_CONCURRENT_ANALYSES analyses run: no workload yet, started first come, first served.</summary>
+    public const string Queued = "queued";
     public const string Finished = "The analysis finished.";
     public const string AnalysisReportedFailure = "The analysis reported that it failed.";
     public const string StoppedByUser = "Stopped by a user of this node.";

@@ -11,4 +11,5 @@ public sealed record AnalysisStatusView(
     [property: JsonPropertyName("progress")] int Progress,
     [property: JsonPropertyName("reason")] string? Reason,
     [property: JsonPropertyName("restart_counter")] int RestartCounter,
-    [property: JsonPropertyName("deployment_name")] string? DeploymentName);
+    [property: JsonPropertyName("deployment_name")] string? DeploymentName,
+    [property: JsonPropertyName("queue_position"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? QueuePosition = null);

@@ -40,7 +40,4 @@ public static class SettingRules
             yield return $"{variable} must be an absolute http:// or https:// URL.";
         }
     }
-
-    public static IEnumerable<string> RequiredHttpUrl(string? value, string variable, string meaning) =>
-        string.IsNullOrWhiteSpace(value) ? Required(value, variable, meaning) : OptionalHttpUrl(value, variable);
 }

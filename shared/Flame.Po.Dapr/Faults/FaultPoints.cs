@@ -5,8 +5,9 @@ namespace Flame.Po.Dapr.Faults;
 
 /// <summary>
 /// Named points between the steps of create, restart, stop and delete, and in the embedded bus, where tests make the process die
-/// (<c>PO_FAULT_POINT=after:ArchiveDeployment</c>), to prove that every step is resumable. Unset in production:
-/// then <see cref="Reach"/> costs one string comparison.
+/// (<c>PO_FAULT_POINT=after:ArchiveDeployment</c>), to prove that every step is resumable. Every point is a named
+/// constant: the bus's here, the lifecycle's in <c>LifecycleFaultPoints</c>. Unset in production: then
+/// <see cref="Reach"/> only finds that nothing is armed and returns.
 /// </summary>
 public sealed class FaultPoints(IConfiguration configuration, ILogger<FaultPoints> logger)
 {

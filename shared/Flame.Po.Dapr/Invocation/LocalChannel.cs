@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -12,10 +13,15 @@ namespace Flame.Po.Dapr.Invocation;
 /// the host's own request pipeline — the same middleware, authorization and endpoints as a request from the network,
 /// without a socket or a second parse. The server is Kestrel wrapped (<see cref="Install"/>) so that the pipeline it
 /// is started with can also be entered here. A request that came this way carries a feature no network request can
-/// have, which the app-channel policy requires (<see cref="CameThrough"/>).
+/// have, which the app-channel policy requires (<see cref="CameThrough"/>). The caller's trace goes along as a
+/// <c>traceparent</c> header of a client span, as HttpClient sends it over the network
+/// (docs/architecture.md#metrics-and-traces).
 /// </summary>
 public sealed class LocalChannel
 {
+    /// <summary>The client spans of calls through the channel.</summary>
+    public static readonly ActivitySource Source = new("Flame.Po.Invocation");
+
     private Func<IFeatureCollection, CancellationToken, Task>? _pipeline;
 
     /// <summary>Wraps the registered <see cref="IServer"/> (Kestrel) so that its pipeline reaches this channel too.</summary>
@@ -42,6 +48,19 @@ public sealed class LocalChannel
         var pipeline = _pipeline ?? throw new HttpRequestException("The host does not serve requests yet.", null, HttpStatusCode.ServiceUnavailable);
         var uri = message.RequestUri ?? throw new ArgumentException("The request has no URI.", nameof(message));
         var content = message.Content is null ? null : await message.Content.ReadAsByteArrayAsync(cancellationToken);
+        using var activity = Source.StartActivity($"{message.Method.Method} local-channel", ActivityKind.Client);
+        activity?.SetTag("http.request.method", message.Method.Method);
+        activity?.SetTag("url.path", uri.AbsolutePath);
+        activity?.SetTag("server.address", uri.Host);
+        message.Headers.Remove("traceparent");
+        message.Headers.Remove("tracestate");
+        DistributedContextPropagator.Current.Inject(Activity.Current, message.Headers, static (carrier, name, value) =>
+        {
+            if (carrier is HttpRequestHeaders headers)
+            {
+                headers.TryAddWithoutValidation(name, value);
+            }
+        });
         var request = new HttpRequestFeature
         {
             Method = message.Method.Method,
@@ -75,6 +94,11 @@ public sealed class LocalChannel
         features.Set(new LocalChannelFeature());
         await pipeline(features, cancellationToken);
         await response.StartAsync();
+        activity?.SetTag("http.response.status_code", response.StatusCode);
+        if (response.StatusCode >= 500)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error);
+        }
 
         var answer = new HttpResponseMessage((HttpStatusCode)response.StatusCode) { RequestMessage = message, Content = new ByteArrayContent(body.ToArray()) };
         foreach (var header in response.Headers)

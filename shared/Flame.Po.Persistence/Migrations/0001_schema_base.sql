@@ -1,4 +1,4 @@
--- Embedded state store: the same contract as Dapr's state API (reference/dapr.md §2.2).
+-- Embedded state store: the same contract as Dapr's state API (ETags, first-write, bulk reads, transactions).
 CREATE TABLE state (
     key        text        PRIMARY KEY,
     value      jsonb       NOT NULL,

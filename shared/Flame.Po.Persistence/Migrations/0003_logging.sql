@@ -1,5 +1,5 @@
 -- Log ingestion (Logging service). log_line stays append-only: one INSERT per line, whatever the number of
--- lines before it (po-spec §4.3 appended to one text column, quadratic in the number of lines).
+-- lines before it (the Python PO appended every line to one text column: quadratic in the number of lines).
 ALTER TABLE log_line ADD COLUMN source text NOT NULL DEFAULT 'analysis';
 -- The client's Idempotency-Key: a retried request with the same key is stored once.
 ALTER TABLE log_line ADD COLUMN idempotency_key text;

@@ -12,7 +12,8 @@ public static class HealthEndpoints
 {
     public const string ReadyTag = "ready";
 
-    public static IServiceCollection AddFlameHealthChecks(this IServiceCollection services)
+    /// <summary>The <c>database</c> readiness check, for a process that uses PostgreSQL.</summary>
+    public static IServiceCollection AddDatabaseHealthCheck(this IServiceCollection services)
     {
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
         return services;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -11,7 +12,9 @@ namespace Flame.Po.ServiceDefaults.Logging;
 /// <summary>
 /// One JSON object per line with the old service's keys (docs/compatibility.md#po-logs) — <c>timestamp</c>,
 /// <c>level</c>, <c>logger</c>, <c>msg</c>, <c>error</c> — plus every structured field of the message and its scopes
-/// (<c>analysis_id</c>, <c>deployment</c>, <c>action</c>, …). Secret values are masked by
+/// (<c>analysis_id</c>, <c>deployment</c>, <c>action</c>, …). Every field name is written in snake_case
+/// (<see cref="FieldName"/>: a template's <c>{AnalysisId}</c> and a scope's <c>analysis_id</c> are one field, written
+/// once), so templates keep .NET's naming and queries see one spelling. Secret values are masked by
 /// <see cref="SecretRedactor"/>.
 /// </summary>
 public sealed class FlameJsonConsoleFormatter(IOptionsMonitor<FlameJsonFormatterOptions> options)
@@ -24,6 +27,11 @@ public sealed class FlameJsonConsoleFormatter(IOptionsMonitor<FlameJsonFormatter
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly HashSet<string> ReservedKeys = ["timestamp", "level", "logger", "msg", "error", "category"];
+
+    // Field names come from message templates and scopes, a small fixed set; the bound only guards against a caller
+    // that makes up names at run time.
+    private static readonly ConcurrentDictionary<string, string> FieldNames = new(StringComparer.Ordinal);
+    private const int FieldNameCacheLimit = 4096;
 
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
@@ -53,6 +61,12 @@ public sealed class FlameJsonConsoleFormatter(IOptionsMonitor<FlameJsonFormatter
             }
 
             var written = new HashSet<string>(ReservedKeys, StringComparer.Ordinal);
+            if (logEntry.Exception is null)
+            {
+                // Without an exception, a template's {Error} is the line's error field.
+                written.Remove("error");
+            }
+
             WriteFields(json, logEntry.State as IEnumerable<KeyValuePair<string, object?>>, written, redactor);
             scopeProvider?.ForEachScope(
                 (scope, state) => WriteFields(state.json, scope as IEnumerable<KeyValuePair<string, object?>>, state.written, state.redactor),
@@ -85,6 +99,27 @@ public sealed class FlameJsonConsoleFormatter(IOptionsMonitor<FlameJsonFormatter
         _ => null,
     };
 
+    /// <summary>
+    /// The snake_case spelling of a field: <c>AnalysisId</c> → <c>analysis_id</c>, <c>DurationMs</c> →
+    /// <c>duration_ms</c>, <c>building_blocks</c> unchanged; a leading <c>@</c> or <c>$</c> (template operators) is dropped.
+    /// </summary>
+    public static string FieldName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (FieldNames.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        var converted = JsonNamingPolicy.SnakeCaseLower.ConvertName(name.TrimStart('@', '$'));
+        if (FieldNames.Count < FieldNameCacheLimit)
+        {
+            FieldNames.TryAdd(name, converted);
+        }
+
+        return converted;
+    }
+
     private static void WriteFields(
         Utf8JsonWriter json, IEnumerable<KeyValuePair<string, object?>>? fields, HashSet<string> written, SecretRedactor redactor)
     {
@@ -93,10 +128,16 @@ public sealed class FlameJsonConsoleFormatter(IOptionsMonitor<FlameJsonFormatter
             return;
         }
 
-        foreach (var (key, value) in fields)
+        foreach (var (field, value) in fields)
         {
             // The first occurrence wins: message fields before scope fields, inner scopes before outer ones.
-            if (key == OriginalFormat || !written.Add(key))
+            if (field == OriginalFormat)
+            {
+                continue;
+            }
+
+            var key = FieldName(field);
+            if (!written.Add(key))
             {
                 continue;
             }

@@ -4,6 +4,7 @@ using System.Text;
 using Dapr.Client;
 
 using Flame.DaprSim.Sidecars;
+using Flame.Testing;
 
 namespace Flame.DaprSim.Tests.Support;
 
@@ -97,19 +98,8 @@ public static class Sim
     /// <summary>Waits until the sidecar's app channel is up and its subscriptions are loaded.</summary>
     public static Task ReadyAsync(Sidecar sidecar) => Until(() => sidecar.Ready && sidecar.SubscriptionsLoaded, $"sidecar of {sidecar.AppId}/{sidecar.Replica} ready");
 
-    public static async Task Until(Func<bool> condition, string what, TimeSpan? patience = null)
-    {
-        var deadline = DateTime.UtcNow + (patience ?? Patience);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("timed out waiting for: " + what);
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    public static Task Until(Func<bool> condition, string what, TimeSpan? patience = null) =>
+        Wait.UntilAsync(condition, patience ?? Patience, what, TimeSpan.FromMilliseconds(20));
 
     private static string FindRoot()
     {

@@ -64,7 +64,7 @@ public sealed class DaprApiException : Exception
             });
         }
 
-        return body.ToJsonString();
+        return body.ToJsonString(GoJson);
     }
 
     public Task WriteAsync(HttpContext context)
@@ -94,4 +94,7 @@ public sealed class DaprApiException : Exception
     public static string GoRpcError(StatusCode code, string message) => $"rpc error: code = {code} desc = {message}";
 
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Go's encoding/json escapes only <c>&lt;</c>, <c>&gt;</c> and <c>&amp;</c> (not quotes like <c>'</c>).</summary>
+    private static readonly JsonSerializerOptions GoJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

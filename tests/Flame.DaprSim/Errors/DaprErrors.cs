@@ -78,6 +78,35 @@ public static class DaprErrors
     public static DaprApiException HealthAppIdNotMatch() =>
         new(StatusCode.Internal, 500, "ERR_HEALTH_APPID_NOT_MATCH", "dapr app-id does not match");
 
+    // Workflows (pkg/messages/predefined.go, pkg/messages/errorcodes/errorcodes.go). Messages embed the Go error chain of
+    // pkg/runtime/wfengine/client.go and durabletask-go backend/client.go.
+    public static DaprApiException StartWorkflow(string workflowName, string detail) =>
+        new(StatusCode.Internal, 500, "ERR_START_WORKFLOW", $"error starting workflow '{workflowName}': {detail}");
+
+    public static DaprApiException WorkflowInstanceNotFound(string instanceId, string? goExtra = null) =>
+        new(StatusCode.NotFound, 404, "ERR_INSTANCE_ID_NOT_FOUND", $"unable to find workflow with the provided instance ID: {instanceId}{goExtra}");
+
+    public static DaprApiException InstanceIdTooLong(int max) =>
+        new(StatusCode.InvalidArgument, 400, "ERR_INSTANCE_ID_TOO_LONG", $"workflow instance ID exceeds the max length of {max} characters");
+
+    public static DaprApiException InvalidInstanceId(string instanceId) =>
+        new(StatusCode.InvalidArgument, 400, "ERR_INSTANCE_ID_INVALID", $"workflow instance ID '{instanceId}' is invalid: only alphanumeric and underscore characters are allowed");
+
+    public static DaprApiException RaiseEventWorkflow(string instanceId, string detail) =>
+        new(StatusCode.Internal, 500, "ERR_RAISE_EVENT_WORKFLOW", $"error raising event on workflow '{instanceId}': {detail}");
+
+    public static DaprApiException PauseWorkflow(string instanceId, string detail) =>
+        new(StatusCode.Internal, 500, "ERR_PAUSE_WORKFLOW", $"error pausing workflow {instanceId}: {detail}");
+
+    public static DaprApiException ResumeWorkflow(string instanceId, string detail) =>
+        new(StatusCode.Internal, 500, "ERR_RESUME_WORKFLOW", $"error resuming workflow {instanceId}: {detail}");
+
+    public static DaprApiException PurgeWorkflow(string instanceId, string detail) =>
+        new(StatusCode.Internal, 500, "ERR_PURGE_WORKFLOW", $"error purging workflow {instanceId}: {detail}");
+
+    public static DaprApiException BodyRead(string detail) =>
+        new(StatusCode.InvalidArgument, 400, "ERR_BODY_READ", $"failed to read request body: {detail}");
+
     /// <summary>
     /// The API token check of the gRPC API (daprd: pkg/api/grpc/auth.go via pkg/messaging/v1/util.go
     /// <c>ErrorFromHTTPResponseCode(401, detail)</c>): Unauthenticated, message "Unauthorized", an ErrorInfo with the HTTP code.

@@ -4,6 +4,7 @@ using Flame.DaprSim.Inspection;
 using Flame.DaprSim.PubSub;
 using Flame.DaprSim.Resources;
 using Flame.DaprSim.State;
+using Flame.DaprSim.Workflows;
 
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,7 @@ namespace Flame.DaprSim.Sidecars;
 
 /// <summary>
 /// What the simulated sidecars share: the loaded resources, one store per state store component, one broker per pub/sub
-/// component (the in-memory stand-ins for the external PostgreSQL and Redis), the sidecar list (the name resolution of
+/// component (the in-memory stand-ins for the external PostgreSQL and Redis), one workflow engine per app id, the sidecar list (the name resolution of
 /// service invocation) and the recorder.
 /// </summary>
 public sealed class SimRuntime
@@ -24,6 +25,7 @@ public sealed class SimRuntime
         Options = options;
         Resources = resources;
         Logger = options.LoggerFactory.CreateLogger("Flame.DaprSim");
+        Workflows = new WorkflowEngines(options.LoggerFactory);
         foreach (var component in resources.Components)
         {
             if (component.IsStateStore)
@@ -51,6 +53,9 @@ public sealed class SimRuntime
     public Dictionary<string, PubSubBroker> Brokers { get; } = new(StringComparer.Ordinal);
 
     public List<Sidecar> Sidecars { get; } = [];
+
+    /// <summary>The workflow engines, one per app id (shared by its replicas).</summary>
+    public WorkflowEngines Workflows { get; }
 
     public CancellationTokenSource Stopping { get; } = new();
 

@@ -151,6 +151,9 @@ public sealed class ApiBadInputTests(ApiFixture f) : IClassFixture<ApiFixture>
             }
 
             await ApiFixture.ShouldBeProblemAsync(response, 422);
+            // One filter answers for every id route: the same problem, naming the path segment.
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            problem.RootElement.GetProperty("errors").EnumerateObject().Select(e => e.Name).Should().Equal(["analysis_id"], route);
         }
 
         (await f.StateAsync()).Should().Be(before);

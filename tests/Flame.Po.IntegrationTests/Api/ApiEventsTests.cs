@@ -55,11 +55,7 @@ public sealed class ApiEventsTests(ApiFixture f) : IClassFixture<ApiFixture>
 
         await stream.DisposeAsync();
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (Hub.Count > before && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Flame.Testing.Wait.UntilAsync(() => Hub.Count <= before, TimeSpan.FromSeconds(10), poll: TimeSpan.FromMilliseconds(50));
 
         Hub.Count.Should().Be(before);
     }

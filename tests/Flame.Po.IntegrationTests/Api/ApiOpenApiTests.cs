@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Flame.Po.Core.Analyses;
 
 namespace Flame.Po.IntegrationTests.Api;
 
@@ -31,10 +32,26 @@ public sealed class ApiOpenApiTests(ApiFixture f) : IClassFixture<ApiFixture>
         create.GetProperty("responses").EnumerateObject().Select(r => r.Name).Should().Contain(["200", "401", "403", "409", "413", "422", "503"]);
         paths.GetProperty("/po/stop/{analysis_id}").GetProperty("put").GetProperty("responses").EnumerateObject().Select(r => r.Name)
             .Should().Contain(["200", "401", "403", "404", "422", "503"]);
+        foreach (var (path, method) in new[] { ("status", "get"), ("stop", "put"), ("delete", "delete"), ("history", "get"), ("logs", "get"), ("pods", "get") })
+        {
+            // The handlers bind the segment under a C# name; the document keeps the contract's parameter name.
+            paths.GetProperty($"/po/{path}/{{analysis_id}}").GetProperty(method).GetProperty("parameters").EnumerateArray()
+                .Select(p => (p.GetProperty("name").GetString(), p.GetProperty("in").GetString())).Should().Equal([("analysis_id", "path")], path);
+        }
+
         var schemas = doc.GetProperty("components").GetProperty("schemas");
         schemas.GetProperty("CreateAnalysisRequest").GetProperty("properties").EnumerateObject().Select(p => p.Name)
             .Should().Contain(["analysis_id", "project_id", "registry_url", "image_url", "registry_user", "registry_password", "kong_token", "restart_counter", "progress"]);
-        schemas.GetProperty("AnalysisStatusEntry").GetProperty("properties").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(["status", "progress"]);
+        // The annotations only document the body; they name the limits the validator enforces.
+        var createProperties = schemas.GetProperty("CreateAnalysisRequest").GetProperty("properties");
+        createProperties.GetProperty("registry_url").GetProperty("maxLength").GetInt32().Should().Be(AnalysisLimits.RegistryLength);
+        createProperties.GetProperty("image_url").GetProperty("maxLength").GetInt32().Should().Be(AnalysisLimits.ImageLength);
+        createProperties.GetProperty("kong_token").GetProperty("maxLength").GetInt32().Should().Be(AnalysisLimits.SecretLength);
+        createProperties.GetProperty("restart_counter").GetProperty("maximum").GetDouble().Should().Be(AnalysisLimits.MaxPreviousRestartCounter);
+        createProperties.GetProperty("progress").GetProperty("maximum").GetDouble().Should().Be(AnalysisLimits.MaxProgress);
+        // The old {status, progress} pair, plus what only a queued analysis adds (absent otherwise, ignored by old clients).
+        var entry = schemas.GetProperty("AnalysisStatusEntry");
+        entry.GetProperty("properties").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(["status", "progress", "reason", "queue_position"]);
         paths.GetProperty("/po/healthz").GetProperty("get").TryGetProperty("security", out _).Should().BeFalse();
     }
 

@@ -9,6 +9,7 @@ using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Archive;
 using Flame.Po.Lifecycle.Workloads;
 using Flame.Sandbox.Faults;
+using Flame.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Flame.Po.IntegrationTests.Api;
@@ -126,7 +127,7 @@ public sealed class ApiPodLogsTests(ApiFixture f) : IClassFixture<ApiFixture>
         var id = await f.CreateExecutingAsync();
         (await f.SendAsync(HttpMethod.Put, $"/po/stop/{id}", Token)).EnsureSuccessStatusCode();
         await f.H.WaitForAsync(id, r => r.Phase == LifecyclePhase.Finished);
-        await WaitUntilAsync(() => PodNames(WorkloadNames.For(id, 1).Deployment).Count == 0);
+        await Wait.UntilAsync(() => PodNames(WorkloadNames.For(id, 1).Deployment).Count == 0, TimeSpan.FromSeconds(30));
 
         using var unknown = await f.SendAsync(HttpMethod.Get, $"/po/logs/{Guid.NewGuid()}", Token);
         var finished = await f.GetJsonAsync($"/po/logs/{id}");
@@ -238,15 +239,4 @@ public sealed class ApiPodLogsTests(ApiFixture f) : IClassFixture<ApiFixture>
             .Select(p => p["metadata"]!["name"]!.GetValue<string>())
             .Order(StringComparer.Ordinal)
             .ToList();
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-
-        condition().Should().BeTrue();
-    }
 }

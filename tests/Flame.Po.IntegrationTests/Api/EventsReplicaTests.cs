@@ -31,10 +31,10 @@ public sealed class EventsReplicaTests
             created.EnsureSuccessStatusCode();
         }
 
-        var seenByFirst = await first.ReadUntilAsync(e => e.AnalysisId == id && e.To == AnalysisStatus.Executing, Wait);
-        var seenBySecond = await second.ReadUntilAsync(e => e.AnalysisId == id && e.To == AnalysisStatus.Executing, Wait);
-        Sequences(seenBySecond, id).Should().Equal(Sequences(seenByFirst, id), "both replicas stream the same events");
-        Sequences(seenByFirst, id).Should().StartWith(1L);
+        var seenByFirst = await ThroughExecutingAsync(first, id);
+        var seenBySecond = await ThroughExecutingAsync(second, id);
+        seenBySecond.Should().Equal(seenByFirst, "both replicas stream the same events");
+        seenByFirst.Should().StartWith(1L);
     }
 
     [Fact]
@@ -54,15 +54,38 @@ public sealed class EventsReplicaTests
             created.EnsureSuccessStatusCode();
         }
 
-        var seenByFirst = await first.ReadUntilAsync(e => e.AnalysisId == id && e.To == AnalysisStatus.Executing, Wait);
-        var seenBySecond = await second.ReadUntilAsync(e => e.AnalysisId == id && e.To == AnalysisStatus.Executing, Wait);
-        Sequences(seenBySecond, id).Should().Equal(Sequences(seenByFirst, id), "both replicas stream the same events");
+        var seenByFirst = await ThroughExecutingAsync(first, id);
+        var seenBySecond = await ThroughExecutingAsync(second, id);
+        seenBySecond.Should().Equal(seenByFirst, "both replicas stream the same events");
         h.Sim.ConsumerGroups("pubsub-replicas", "analysis-events").Where(g => g.StartsWith("api-", StringComparison.Ordinal)).Should()
             .HaveCount(2, "one consumer group per api replica, beside the logging service's on the same stream");
     }
 
-    private static List<long> Sequences(IEnumerable<SseEvent> events, string id) =>
-        events.Where(e => e.AnalysisId == id).Select(e => e.Data.GetProperty("sequence").GetInt64()).ToList();
+    /// <summary>
+    /// The analysis's event sequences from 1 through its <c>executing</c> event, in order. A sidecar delivers messages
+    /// concurrently, so a replica may stream them out of order (each carries its sequence for that): reads until every
+    /// sequence up to the executing one has arrived; one that never arrives fails the read.
+    /// </summary>
+    private static async Task<List<long>> ThroughExecutingAsync(EventStreamReader reader, string id)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        var seen = new SortedSet<long>();
+        long? executing = null;
+        while (executing is not { } last || !Enumerable.Range(1, (int)last).All(n => seen.Contains(n)))
+        {
+            var next = await reader.NextAsync(deadline - DateTime.UtcNow);
+            if (next.AnalysisId != id)
+            {
+                continue;
+            }
+
+            var sequence = next.Data.GetProperty("sequence").GetInt64();
+            seen.Add(sequence);
+            executing ??= next.To == AnalysisStatus.Executing ? sequence : null;
+        }
+
+        return seen.Where(n => n <= executing).ToList();
+    }
 
     private static Task<HttpResponseMessage> CreateAsync(HttpClient http, string token, string id)
     {

@@ -5,6 +5,7 @@ using Flame.Po.Dapr.Faults;
 using Flame.Po.Dapr.PubSub;
 using Flame.Po.Host;
 using Flame.Po.IntegrationTests.Support;
+using Flame.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Flame.Po.IntegrationTests.BuildingBlocks;
@@ -62,7 +63,7 @@ public sealed class OutboxEventBusTests : IAsyncLifetime
 
         await PublishAsync(host, "one", "t", "t2", "u2");
 
-        await WaitUntilAsync(() => script.Received.Count >= 2);
+        await Wait.UntilAsync(() => script.Received.Count >= 2, TimeSpan.FromSeconds(30), poll: TimeSpan.FromMilliseconds(50));
         await WaitForEmptyOutboxAsync();
         script.Received.Should().BeEquivalentTo([("/first", "one"), ("/second", "one")], "each subscription of the topic gets the message once");
     }
@@ -123,7 +124,7 @@ public sealed class OutboxEventBusTests : IAsyncLifetime
         await using (var host = await StartAsync(first, second: false))
         {
             await PublishAsync(host, "durable", "t");
-            await WaitUntilAsync(() => !first.Received.IsEmpty);
+            await Wait.UntilAsync(() => !first.Received.IsEmpty, TimeSpan.FromSeconds(30), poll: TimeSpan.FromMilliseconds(50));
         }
 
         (await _db.CountAsync("SELECT count(*) FROM event_outbox")).Should().Be(1, "the host stopped before any subscriber took the message");
@@ -241,23 +242,6 @@ public sealed class OutboxEventBusTests : IAsyncLifetime
     /// Waits until every stored message is gone. A message leaves the outbox only after its deliveries returned, so
     /// nothing is delivered after this.
     /// </summary>
-    private async Task WaitForEmptyOutboxAsync(TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (await _db.CountAsync("SELECT count(*) FROM event_outbox") > 0)
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, "the outbox must drain");
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline);
-            await Task.Delay(50);
-        }
-    }
+    private Task WaitForEmptyOutboxAsync(TimeSpan? timeout = null) =>
+        Wait.UntilAsync(async () => await _db.CountAsync("SELECT count(*) FROM event_outbox") == 0, timeout ?? TimeSpan.FromSeconds(30), "the outbox must drain");
 }

@@ -6,9 +6,10 @@ namespace Flame.Po.IntegrationTests.Chaos;
 
 /// <summary>
 /// A kill of the host: when, how long it was down, and how long the next process took to be ready (null: it was
-/// killed again before it was ready).
+/// killed again before it was ready); <see cref="Process"/> is the target that was killed (<c>all</c>, or in
+/// three-process mode <c>lifecycle</c>, <c>logging</c>, <c>api</c>).
 /// </summary>
-public sealed record HostKill(TimeSpan At, TimeSpan Down, TimeSpan? ReadyAfter);
+public sealed record HostKill(TimeSpan At, TimeSpan Down, TimeSpan? ReadyAfter, string Process = "all");
 
 /// <summary>
 /// The whole PO (<c>--target all</c>) as a separate process on a fixed port, which the run SIGKILLs (no shutdown, no

@@ -46,6 +46,9 @@ public sealed record ChaosFacts
     public required IReadOnlyDictionary<string, IReadOnlyList<string?>> HubAcceptedStatuses { get; init; }
 
     public HubLineCounts HubLines { get; init; } = new(0, 0, 0);
+
+    /// <summary>The lifecycle's workflow instances at the end (Dapr mode); null when the mode has no workflow engine.</summary>
+    public IReadOnlyList<WorkflowEnd>? Workflows { get; init; }
 }
 
 /// <summary>A broken invariant, with the analyses (or objects) that break it.</summary>
@@ -57,7 +60,8 @@ public sealed record ChaosViolation(string Invariant, IReadOnlyList<string> Offe
 /// <summary>
 /// The invariants of the chaos suite, checked at the end of a chaos run: every analysis in its expected terminal
 /// state with the expected reason; no orphaned Kubernetes object; never two deployments of one analysis at once;
-/// every acknowledged line stored exactly once; every terminal status in the Hub; no terminal status overwritten.
+/// every acknowledged line stored exactly once; every terminal status in the Hub; no terminal status overwritten; and
+/// in Dapr mode, every transition workflow completed.
 /// </summary>
 public static class ChaosInvariants
 {
@@ -67,11 +71,12 @@ public static class ChaosInvariants
     public const string LinesOnce = "every acknowledged line stored exactly once";
     public const string HubReached = "every terminal status reached the Hub";
     public const string NeverOverwritten = "no terminal status overwritten";
+    public const string WorkflowsCompleted = "every transition workflow completed";
 
     public static IReadOnlyList<ChaosViolation> Check(ChaosFacts facts)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        return [.. TerminalStates(facts), .. Orphans(facts), .. Deployments(facts), .. StoredLines(facts), .. Hub(facts), .. Overwrites(facts)];
+        return [.. TerminalStates(facts), .. Orphans(facts), .. Deployments(facts), .. StoredLines(facts), .. Hub(facts), .. Overwrites(facts), .. Workflows(facts)];
     }
 
     private static IEnumerable<ChaosViolation> TerminalStates(ChaosFacts facts)
@@ -196,6 +201,30 @@ public static class ChaosInvariants
             yield return new ChaosViolation(NeverOverwritten, local, "a record changed after a terminal status, or came back after it was gone");
         }
     }
+
+    /// <summary>
+    /// Once every analysis has ended, no transition is in flight: each workflow instance the lifecycle started ran to its
+    /// end (COMPLETED) — none still RUNNING (a transition that never ended), FAILED (one the status loop did not repair)
+    /// or TERMINATED.
+    /// </summary>
+    private static IEnumerable<ChaosViolation> Workflows(ChaosFacts facts)
+    {
+        if (facts.Workflows is null)
+        {
+            yield break;
+        }
+
+        var open = facts.Workflows.Where(w => w.RuntimeStatus != "COMPLETED")
+            .Select(w => $"{w.InstanceId} ({w.WorkflowName}) {w.RuntimeStatus}" + (w.FailureMessage is { Length: > 0 } failure ? $": {Shorten(failure)}" : ""))
+            .ToList();
+        if (open.Count > 0)
+        {
+            yield return new ChaosViolation(WorkflowsCompleted, open, $"{open.Count} of {facts.Workflows.Count} workflow instances did not complete");
+        }
+    }
+
+    /// <summary>At most 300 characters of a (failure) text.</summary>
+    public static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
     /// <summary>The first status that follows a terminal one (or a record that reappears after it was gone), else null.</summary>
     public static string? OverwritesTerminal(IReadOnlyList<string?> statuses, bool allowGone)

@@ -71,6 +71,26 @@ public sealed class ChaosInvariantsTests
         plan.Kills.Should().OnlyContain(k => k.At < plan.ChaosWindow);
     }
 
+    [Theory]
+    [InlineData(ChaosPlan.DefaultSeed, ChaosPlan.DefaultSize)]
+    [InlineData(1, 8)]
+    [InlineData(ChaosPlan.DefaultSeed, 200)]
+    [InlineData(3, 400)]
+    public void In_three_process_mode_the_lifecycle_takes_three_kills_and_every_kill_in_the_hub_outage(int seed, int size)
+    {
+        var plan = ChaosPlan.Create(seed, size);
+
+        var processes = plan.Kills.Select((_, i) => ThreeProcessChaosTarget.ProcessFor(plan, i)).ToList();
+
+        processes.Count(p => p == "lifecycle").Should().BeGreaterThanOrEqualTo(3);
+        processes.Where((_, i) => plan.Kills[i].At >= plan.OutageFrom && plan.Kills[i].At < plan.OutageUntil).Should().NotBeEmpty().And.OnlyContain(p => p == "lifecycle");
+        processes.Should().OnlyContain(p => p == "lifecycle" || p == "logging" || p == "api");
+        if (processes.Count(p => p != "lifecycle") >= 2)
+        {
+            processes.Should().Contain("logging").And.Contain("api", "larger plans also kill logging and the api");
+        }
+    }
+
     [Fact]
     public void A_clean_run_breaks_no_invariant() => ChaosInvariants.Check(Clean()).Should().BeEmpty();
 
@@ -171,5 +191,31 @@ public sealed class ChaosInvariantsTests
         violations.SelectMany(v => v.Offenders).Should().HaveCount(3);
         ChaosInvariants.OverwritesTerminal(["starting", "started", "executing", "executed"], allowGone: false).Should().BeNull();
         ChaosInvariants.OverwritesTerminal(["executed", null, "executed"], allowGone: false).Should().BeNull("a progress-only update has no status");
+    }
+
+    [Fact]
+    public void A_workflow_instance_left_running_or_failed_is_reported_and_a_mode_without_workflows_is_not_judged()
+    {
+        var ok = Id(ChaosScenario.Ok);
+        IReadOnlyList<WorkflowEnd> completed =
+        [
+            new($"{ok}-start-1-1", "StartDeploymentWorkflow", "COMPLETED", null),
+            new($"{ok}-stop-1", "StopAnalysisWorkflow", "COMPLETED", null),
+        ];
+        ChaosInvariants.Check(Clean() with { Workflows = completed }).Should().BeEmpty();
+        ChaosInvariants.Check(Clean() with { Workflows = null }).Should().BeEmpty();
+
+        IReadOnlyList<WorkflowEnd> open =
+        [
+            .. completed,
+            new($"{ok}-restart-1-1", "RestartDeploymentWorkflow", "RUNNING", null),
+            new($"{ok}-start-2-1", "StartDeploymentWorkflow", "FAILED", "Task 'CreateObjectsActivity' (#3) failed with an unhandled exception: " + new string('x', 500)),
+        ];
+        var violation = ChaosInvariants.Check(Clean() with { Workflows = open }).Should().ContainSingle().Subject;
+
+        violation.Invariant.Should().Be(ChaosInvariants.WorkflowsCompleted);
+        violation.Offenders.Should().HaveCount(2);
+        violation.Offenders[0].Should().Contain("-restart-1-1").And.Contain("RUNNING");
+        violation.Offenders[1].Should().Contain("FAILED").And.Contain("CreateObjectsActivity").And.EndWith("…");
     }
 }

@@ -78,6 +78,7 @@ public sealed record ChaosPlan
     /// <summary>How long the analyses may take to end after the chaos window.</summary>
     public TimeSpan SettleTimeout => TimeSpan.FromSeconds(120 + Size);
 
+    /// <summary>The plan of <c>FLAME_CHAOS_SEED</c> and <c>FLAME_CHAOS_SIZE</c> (both modes), else the defaults.</summary>
     public static ChaosPlan FromEnvironment() => Create(
         ParseOr(Environment.GetEnvironmentVariable(SeedVariable), DefaultSeed),
         ParseOr(Environment.GetEnvironmentVariable(SizeVariable), DefaultSize));

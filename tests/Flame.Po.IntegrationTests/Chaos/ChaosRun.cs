@@ -10,10 +10,10 @@ namespace Flame.Po.IntegrationTests.Chaos;
 public sealed record ChaosResult(ChaosFacts Facts, IReadOnlyList<ChaosViolation> Violations, ChaosSummary Summary);
 
 /// <summary>
-/// Carries out a <see cref="ChaosPlan"/>: the PO runs as a separate process against the Sandbox and a fresh PostgreSQL
-/// database; the run creates, stops and deletes analyses over the PO's API, streams lines, kills and restarts the
-/// host, with Kubernetes faults armed and the Hub down for a while; then it waits for every analysis to end and
-/// gathers the facts.
+/// Carries out a <see cref="ChaosPlan"/> against the PO in either <see cref="ChaosMode"/> (an <see cref="IChaosTarget"/>
+/// against the Sandbox and a fresh PostgreSQL database): the run creates, stops and deletes analyses over the PO's API,
+/// streams lines, kills and restarts the PO, with Kubernetes faults armed and the Hub down for a while; then it waits
+/// for every analysis to end and gathers the facts, from where they live in that mode.
 /// </summary>
 public static class ChaosRun
 {
@@ -21,7 +21,7 @@ public static class ChaosRun
     /// Time budgets small enough for a short run, large enough for a loaded two-core machine (CI runs other test
     /// classes alongside): a stuck analysis must be found stuck, not slow, so the start-up grace leaves room for a probe
     /// that times out once. The orphan grace is longer than the harness' (see <c>ApiFixture</c>): a create can take
-    /// over a second between its Secrets and its record.
+    /// over a second between its Secrets and its record. The same in both modes.
     /// </summary>
     private static readonly Dictionary<string, string?> Settings = new()
     {
@@ -37,36 +37,29 @@ public static class ChaosRun
         ["LOG_LEVEL"] = "warning",
     };
 
-    /// <summary>The in-process host only answers the test's reads: no status loop, no Hub delivery.</summary>
-    private static readonly Dictionary<string, string?> InProcess = new()
+    public static async Task<ChaosResult> ExecuteAsync(ChaosPlan plan, ChaosMode mode, Action<string> log)
     {
-        ["HUB_URL_CORE"] = "",
-        ["HUB_URL_AUTH"] = "",
-        ["HUB_CLIENT_ID"] = "",
-        ["HUB_CLIENT_SECRET"] = "",
-    };
-
-    public static async Task<ChaosResult> ExecuteAsync(ChaosPlan plan, Action<string> log)
-    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(log);
         var total = Stopwatch.StartNew();
-        var summary = new ChaosSummary(plan);
-        var h = await LifecycleHarness.StartAsync(Settings, commandsOnly: true, hub: true, inProcessOverrides: InProcess, sandboxSeed: plan.Seed);
-        ChaosHost? host = null;
+        var summary = new ChaosSummary(plan) { Mode = mode };
+        IChaosTarget target = mode switch
+        {
+            ChaosMode.ThreeProcess => await ThreeProcessChaosTarget.StartAsync(plan, Settings),
+            _ => await AllInOneChaosTarget.StartAsync(plan, Settings, log),
+        };
         try
         {
             foreach (var analysis in plan.Analyses)
             {
-                h.Sandbox.Hub.RegisterAnalysis(analysis.Id);
+                target.Sandbox.Hub.RegisterAnalysis(analysis.Id);
             }
 
-            host = new ChaosHost(new Dictionary<string, string?>(h.Settings));
-            h.Sandbox.StreamLogsUrl = new Uri(host.BaseAddress, "/po/stream_logs");
-            await host.StartAsync(TimeSpan.FromSeconds(90));
             summary.SetupSeconds = total.Elapsed.TotalSeconds;
-            log($"Chaos run {plan.Reproduce}: {plan.Analyses.Count} analyses, {plan.Lines.Count} lines, kills at "
+            log($"Chaos run ({mode}) {plan.Reproduce}: {plan.Analyses.Count} analyses, {plan.Lines.Count} lines, kills at "
                 + string.Join(", ", plan.Kills.Select(k => $"{k.At.TotalSeconds:F1} s")) + $", Hub down {plan.OutageFrom.TotalSeconds:F1}–{plan.OutageUntil.TotalSeconds:F1} s");
 
-            var facts = await RunAsync(plan, h, host, summary, log);
+            var facts = await RunAsync(plan, target, summary, log);
             summary.TotalSeconds = total.Elapsed.TotalSeconds;
             var violations = ChaosInvariants.Check(facts);
             summary.Complete(facts, violations);
@@ -74,44 +67,23 @@ public static class ChaosRun
         }
         catch (Exception e)
         {
-            throw new InvalidOperationException($"The chaos run failed before its invariants could be checked ({plan.Reproduce}): {e.Message}\n{host?.Outputs}", e);
+            throw new InvalidOperationException($"The chaos run ({mode}) failed before its invariants could be checked ({plan.Reproduce}): {e.Message}\n{target.Outputs}", e);
         }
         finally
         {
-            if (host is not null)
-            {
-                try
-                {
-                    await host.StopAsync();
-                }
-                catch (Exception e) when (e is InvalidOperationException or TimeoutException or OperationCanceledException)
-                {
-                    log("Host did not stop gracefully: " + e.Message);
-                }
-
-                await host.DisposeAsync();
-            }
-
-            try
-            {
-                await h.DisposeAsync();
-            }
-            catch (InvalidOperationException e)
-            {
-                // The untracked-objects check of the harness; the invariants report orphans themselves.
-                log("Harness: " + e.Message);
-            }
+            await target.DisposeAsync();
         }
     }
 
-    private static async Task<ChaosFacts> RunAsync(ChaosPlan plan, LifecycleHarness h, ChaosHost host, ChaosSummary summary, Action<string> log)
+    private static async Task<ChaosFacts> RunAsync(ChaosPlan plan, IChaosTarget target, ChaosSummary summary, Action<string> log)
     {
         var ids = plan.Analyses.Select(a => a.Id).ToList();
-        await using var deployments = new DeploymentMonitor(h.Sandbox);
-        await using var statuses = new StatusMonitor(h.Repository, ids, TimeSpan.FromMilliseconds(200));
-        using var client = new ChaosClient(h.Sandbox, host.BaseAddress);
+        await using var deployments = new DeploymentMonitor(target.Sandbox);
+        await using var statuses = new StatusMonitor(target.Records, ids, TimeSpan.FromMilliseconds(200));
+        await using var workflowRuns = new WorkflowMonitor(target, TimeSpan.FromMilliseconds(500));
+        using var client = new ChaosClient(target.Sandbox, target.BaseAddress);
         using var abort = new CancellationTokenSource();
-        var faults = ChaosFaults.Arm(h.Sandbox, plan, DateTimeOffset.UtcNow);
+        var faults = ChaosFaults.Arm(target.Sandbox, plan, DateTimeOffset.UtcNow);
         var clock = Stopwatch.StartNew();
         var created = plan.Analyses.ToDictionary(a => a.Id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), StringComparer.Ordinal);
         var sent = new ConcurrentBag<SentLine>();
@@ -137,7 +109,7 @@ public static class ChaosRun
                     var deadline = clock.Elapsed + TimeSpan.FromSeconds(90);
                     while (clock.Elapsed < deadline)
                     {
-                        var record = (await h.Repository.GetAsync(analysis.Id, abort.Token))?.Record;
+                        var record = (await target.Records.GetAsync(analysis.Id, abort.Token))?.Record;
                         if (record is { RestartCounter: >= 2 } && record.Reason?.StartsWith("slow", StringComparison.Ordinal) == true)
                         {
                             break;
@@ -173,8 +145,8 @@ public static class ChaosRun
                 await At(plan.Kills[i].At);
                 var last = i == plan.Kills.Count - 1;
                 var readyBy = DateTime.UtcNow + (last ? TimeSpan.FromSeconds(120) : plan.Kills[i + 1].At - clock.Elapsed);
-                var kill = await host.KillAndRestartAsync(clock.Elapsed, plan.Kills[i].Downtime, readyBy, mustBeReady: last);
-                log($"Killed the host at {kill.At.TotalSeconds:F1} s; down {kill.Down.TotalSeconds:F1} s, "
+                var kill = await target.KillAndRestartAsync(i, clock.Elapsed, plan.Kills[i].Downtime, readyBy, mustBeReady: last);
+                log($"Killed {kill.Process} at {kill.At.TotalSeconds:F1} s; down {kill.Down.TotalSeconds:F1} s, "
                     + (kill.ReadyAfter is { } ready ? $"ready {ready.TotalSeconds:F1} s later" : "killed again before it was ready"));
             }
         }
@@ -216,7 +188,7 @@ public static class ChaosRun
         summary.ChaosSeconds = clock.Elapsed.TotalSeconds;
         log($"Chaos phase over after {clock.Elapsed.TotalSeconds:F1} s; waiting for every analysis to end");
 
-        var settled = await WaitForEndAsync(plan, h.Repository, plan.SettleTimeout);
+        var settled = await WaitForEndAsync(plan, target.Records, plan.SettleTimeout);
         summary.SettleSeconds = clock.Elapsed.TotalSeconds - summary.ChaosSeconds;
         if (!settled)
         {
@@ -224,14 +196,14 @@ public static class ChaosRun
         }
 
         summary.Faults = faults.Fired();
-        summary.KubernetesRequests = h.Sandbox.Counters.Sum("k8s:*");
-        summary.WatchRequests = h.Sandbox.Counters.Sum("k8s:watch:*");
+        summary.KubernetesRequests = target.Sandbox.Counters.Sum("k8s:*");
+        summary.WatchRequests = target.Sandbox.Counters.Sum("k8s:watch:*");
         faults.Disarm();
 
         var drained = Stopwatch.StartNew();
         try
         {
-            await HubMirror.WaitForDrainedAsync(h, TimeSpan.FromSeconds(120));
+            await target.WaitForDrainedAsync(TimeSpan.FromSeconds(120));
         }
         catch (TimeoutException e)
         {
@@ -239,11 +211,13 @@ public static class ChaosRun
         }
 
         summary.DrainSeconds = drained.Elapsed.TotalSeconds;
-        var untracked = await h.UntrackedObjectsAsync(TimeSpan.FromSeconds(45));
-        summary.Kills = host.Kills;
+        var untracked = await LifecycleHarness.UntrackedObjectsAsync(target.Sandbox, target.Records, TimeSpan.FromSeconds(45));
+        var workflows = await target.WorkflowsAsync(TimeSpan.FromSeconds(30));
+        summary.Kills = target.Kills;
         summary.CommandRetries = client.CommandRetries;
         summary.MonitorSamples = statuses.Samples;
-        return await GatherAsync(plan, h, untracked, deployments, statuses, [.. sent]);
+        summary.BrokenWorkflowRuns = workflowRuns.Broken;
+        return await GatherAsync(plan, target, untracked, deployments, statuses, [.. sent], workflows);
     }
 
     private static async Task<bool> WaitForEndAsync(ChaosPlan plan, AnalysisRepository repository, TimeSpan timeout)
@@ -267,12 +241,19 @@ public static class ChaosRun
     }
 
     private static async Task<ChaosFacts> GatherAsync(
-        ChaosPlan plan, LifecycleHarness h, IReadOnlyList<string> untracked, DeploymentMonitor deployments, StatusMonitor statuses, IReadOnlyList<SentLine> lines)
+        ChaosPlan plan,
+        IChaosTarget target,
+        IReadOnlyList<string> untracked,
+        DeploymentMonitor deployments,
+        StatusMonitor statuses,
+        IReadOnlyList<SentLine> lines,
+        IReadOnlyList<WorkflowEnd>? workflows)
     {
-        var records = (await h.Repository.ListAsync(activeOnly: false, CancellationToken.None))
+        var sandbox = target.Sandbox;
+        var records = (await target.Records.ListAsync(activeOnly: false, CancellationToken.None))
             .ToDictionary(s => s.Record.AnalysisId, s => new FinalRecord(s.Record.Status, s.Record.Phase.ToString(), s.Record.Reason, s.Record.RestartCounter), StringComparer.Ordinal);
         var stored = new Dictionary<string, int>(StringComparer.Ordinal);
-        await using (var command = h.Database.DataSource.CreateCommand("SELECT message, count(*) FROM log_line WHERE message LIKE 'chaos-line %' GROUP BY message"))
+        await using (var command = target.Database.DataSource.CreateCommand("SELECT message, count(*) FROM log_line WHERE message LIKE 'chaos-line %' GROUP BY message"))
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
@@ -285,27 +266,28 @@ public static class ChaosRun
         {
             Analyses = plan.Analyses,
             Records = records,
-            ObjectsOf = plan.Analyses.ToDictionary(a => a.Id, a => h.ObjectsOf(a.Id), StringComparer.Ordinal),
+            ObjectsOf = plan.Analyses.ToDictionary(a => a.Id, a => LifecycleHarness.ObjectsOf(sandbox, a.Id), StringComparer.Ordinal),
             UntrackedObjects = untracked,
-            KeycloakClients = plan.Analyses.Where(a => h.Sandbox.Keycloak.FindByClientId(a.Id) is not null).Select(a => a.Id).ToHashSet(StringComparer.Ordinal),
+            KeycloakClients = plan.Analyses.Where(a => sandbox.Keycloak.FindByClientId(a.Id) is not null).Select(a => a.Id).ToHashSet(StringComparer.Ordinal),
             MaxConcurrentDeployments = plan.Analyses.ToDictionary(a => a.Id, a => deployments.MaxConcurrentDeployments(a.Id), StringComparer.Ordinal),
             ObservedStatuses = statuses.Statuses,
             Lines = lines.OrderBy(l => l.Line.At).ToList(),
             StoredLines = stored,
-            HubStatus = plan.Analyses.ToDictionary(a => a.Id, a => HubMirror.Status(h, a.Id), StringComparer.Ordinal),
-            HubAcceptedStatuses = plan.Analyses.ToDictionary(a => a.Id, a => (IReadOnlyList<string?>)HubMirror.AcceptedUpdates(h, a.Id).Select(u => u.Status).ToList(), StringComparer.Ordinal),
-            HubLines = await HubLinesAsync(plan, h),
+            HubStatus = plan.Analyses.ToDictionary(a => a.Id, a => HubMirror.Status(sandbox, a.Id), StringComparer.Ordinal),
+            HubAcceptedStatuses = plan.Analyses.ToDictionary(a => a.Id, a => (IReadOnlyList<string?>)HubMirror.AcceptedUpdates(sandbox, a.Id).Select(u => u.Status).ToList(), StringComparer.Ordinal),
+            HubLines = await HubLinesAsync(plan, target),
+            Workflows = workflows,
         };
     }
 
     /// <summary>Per analysis that is not deleted: lines stored, and how many of them the Hub holds missing or twice.</summary>
-    private static async Task<HubLineCounts> HubLinesAsync(ChaosPlan plan, LifecycleHarness h)
+    private static async Task<HubLineCounts> HubLinesAsync(ChaosPlan plan, IChaosTarget target)
     {
         int stored = 0, missing = 0, duplicated = 0;
         foreach (var analysis in plan.Analyses.Where(a => a.Expected.Status is not null))
         {
-            var local = (await LogRows.OfAsync(h, analysis.Id)).Select(r => r.Message).ToList();
-            var atHub = HubMirror.LogMessages(h, analysis.Id).GroupBy(m => m, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+            var local = (await LogRows.OfAsync(target.Database, analysis.Id)).Select(r => r.Message).ToList();
+            var atHub = HubMirror.LogMessages(target.Sandbox, analysis.Id).GroupBy(m => m, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
             stored += local.Count;
             foreach (var group in local.GroupBy(m => m, StringComparer.Ordinal))
             {

@@ -11,6 +11,7 @@ namespace Flame.Po.IntegrationTests.Chaos;
 /// </summary>
 public sealed class ChaosSummary(ChaosPlan plan)
 {
+    public ChaosMode Mode { get; set; } = ChaosMode.AllInOne;
     public double SetupSeconds { get; set; }
     public double ChaosSeconds { get; set; }
     public double SettleSeconds { get; set; }
@@ -22,6 +23,9 @@ public sealed class ChaosSummary(ChaosPlan plan)
     public long WatchRequests { get; set; }
     public int CommandRetries { get; set; }
     public int MonitorSamples { get; set; }
+
+    /// <summary>Workflow runs seen FAILED or TERMINATED during the run (Dapr mode), repaired or not.</summary>
+    public IReadOnlyList<WorkflowEnd> BrokenWorkflowRuns { get; set; } = [];
     public List<string> Notes { get; } = [];
     public JsonObject Json { get; private set; } = [];
 
@@ -61,6 +65,7 @@ public sealed class ChaosSummary(ChaosPlan plan)
         var unacknowledged = facts.Lines.Where(l => !l.Acknowledged).ToList();
         Json = new JsonObject
         {
+            ["mode"] = Mode == ChaosMode.ThreeProcess ? "three-process" : "all",
             ["seed"] = plan.Seed,
             ["size"] = plan.Size,
             ["reproduce"] = plan.Reproduce,
@@ -76,6 +81,7 @@ public sealed class ChaosSummary(ChaosPlan plan)
             ["scenarios"] = scenarios,
             ["kills"] = new JsonArray([.. Kills.Select(k => (JsonNode)new JsonObject
             {
+                ["process"] = k.Process,
                 ["at"] = Round(k.At.TotalSeconds),
                 ["down"] = Round(k.Down.TotalSeconds),
                 ["ready_after"] = k.ReadyAfter is { } ready ? Round(ready.TotalSeconds) : null,
@@ -103,6 +109,9 @@ public sealed class ChaosSummary(ChaosPlan plan)
             ["command_retries"] = CommandRetries,
             ["status_monitor_samples"] = MonitorSamples,
             ["max_concurrent_deployments"] = facts.MaxConcurrentDeployments.Values.DefaultIfEmpty(0).Max(),
+            ["workflows"] = facts.Workflows is null ? null : Workflows(facts.Workflows),
+            ["workflow_runs_seen_failed"] = facts.Workflows is null ? null : new JsonArray([.. BrokenWorkflowRuns.Select(w =>
+                (JsonNode)$"{w.InstanceId} ({w.WorkflowName}) {w.RuntimeStatus}: {ChaosInvariants.Shorten(w.FailureMessage ?? "")}")]),
             ["notes"] = new JsonArray([.. Notes.Append(WatchRequests == 0 ? "The PO lists and never watches: no watch was there to drop." : "").Where(n => n.Length > 0).Select(n => (JsonNode)n)]),
             ["violations"] = new JsonArray([.. violations.Select(v => (JsonNode)v.ToString())]),
         };
@@ -110,13 +119,34 @@ public sealed class ChaosSummary(ChaosPlan plan)
 
     public string ToText() => Json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
-    /// <summary>Writes the summary next to the other test files of the run; returns the path.</summary>
+    /// <summary>
+    /// Writes the summary next to the other test files of the run (<c>chaos-summary.json</c>, in three-process mode
+    /// <c>chaos-summary-three-process.json</c>); returns the path.
+    /// </summary>
     public string Write()
     {
         var directory = Environment.GetEnvironmentVariable("FLAME_TEST_WORK") is { Length: > 0 } work ? work : Path.GetTempPath();
-        var path = Path.Combine(directory, "chaos-summary.json");
+        var path = Path.Combine(directory, Mode == ChaosMode.ThreeProcess ? "chaos-summary-three-process.json" : "chaos-summary.json");
         File.WriteAllText(path, ToText(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
         return path;
+    }
+
+    /// <summary>Workflow instances per workflow and runtime status.</summary>
+    private static JsonObject Workflows(IReadOnlyList<WorkflowEnd> workflows)
+    {
+        var byName = new JsonObject();
+        foreach (var name in workflows.GroupBy(w => w.WorkflowName).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var statuses = new JsonObject();
+            foreach (var status in name.GroupBy(w => w.RuntimeStatus).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                statuses[status.Key] = status.Count();
+            }
+
+            byName[name.Key] = statuses;
+        }
+
+        return byName;
     }
 
     private static string Outcome(ChaosFacts facts, string id) =>

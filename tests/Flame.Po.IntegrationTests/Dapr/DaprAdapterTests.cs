@@ -11,8 +11,8 @@ namespace Flame.Po.IntegrationTests.Dapr;
 
 /// <summary>
 /// The Dapr adapters of the state store and publisher, through the Dapr .NET SDK, against the simulated sidecar (which
-/// answers as daprd with state.postgresql v2 does): the <see cref="IStateStore"/> contract holds in Dapr mode as it
-/// does embedded — ETag conflicts, first-write inserts, atomic transactions, unavailability.
+/// answers as daprd with state.postgresql v2 does). The <see cref="IStateStore"/> contract itself (ETag conflicts,
+/// first-write inserts, atomic transactions) is <see cref="Flame.Po.IntegrationTests.State.StateStoreConformance"/>; here what only the adapter does.
 /// </summary>
 public sealed class DaprAdapterTests : IAsyncLifetime
 {
@@ -35,76 +35,12 @@ public sealed class DaprAdapterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_saved_value_reads_back_with_an_etag_and_a_missing_key_reads_as_null()
+    public async Task Daprd_prefixes_the_stored_keys_with_the_app_id()
     {
         await _store.SaveAsync("analysis-a", Json("""{"status":"starting"}"""), null, StateConcurrency.LastWrite, CancellationToken.None);
 
-        var entry = await _store.GetAsync("analysis-a", CancellationToken.None);
-
-        entry!.Value.GetProperty("status").GetString().Should().Be("starting");
-        entry.ETag.Should().NotBeNullOrEmpty();
-        (await _store.GetAsync("analysis-missing", CancellationToken.None)).Should().BeNull();
+        (await _store.GetAsync("analysis-a", CancellationToken.None))!.Value.GetProperty("status").GetString().Should().Be("starting");
         _sidecar.Sim.StateEntries("statestore", "lifecycle").Keys.Should().Contain("analysis-a", "daprd prefixes keys with the app id");
-    }
-
-    [Fact]
-    public async Task A_save_or_delete_with_a_stale_etag_is_a_conflict_and_the_current_one_succeeds()
-    {
-        await _store.SaveAsync("k", Json("1"), null, StateConcurrency.LastWrite, CancellationToken.None);
-        var first = (await _store.GetAsync("k", CancellationToken.None))!.ETag;
-        await _store.SaveAsync("k", Json("2"), first, StateConcurrency.FirstWrite, CancellationToken.None);
-
-        var staleSave = () => _store.SaveAsync("k", Json("3"), first, StateConcurrency.FirstWrite, CancellationToken.None);
-        var staleDelete = () => _store.DeleteAsync("k", first, CancellationToken.None);
-
-        await staleSave.Should().ThrowAsync<StateConflictException>();
-        await staleDelete.Should().ThrowAsync<StateConflictException>();
-        var current = (await _store.GetAsync("k", CancellationToken.None))!;
-        current.Value.GetInt32().Should().Be(2);
-        await _store.DeleteAsync("k", current.ETag, CancellationToken.None);
-        (await _store.GetAsync("k", CancellationToken.None)).Should().BeNull();
-        await _store.DeleteAsync("k", null, CancellationToken.None);
-    }
-
-    [Fact]
-    public async Task First_write_without_an_etag_creates_only_and_last_write_overwrites()
-    {
-        await _store.SaveAsync("record", Json("1"), null, StateConcurrency.FirstWrite, CancellationToken.None);
-
-        var again = () => _store.SaveAsync("record", Json("2"), null, StateConcurrency.FirstWrite, CancellationToken.None);
-
-        await again.Should().ThrowAsync<StateConflictException>("a second create of the same record must not overwrite it");
-        await _store.SaveAsync("record", Json("3"), null, StateConcurrency.LastWrite, CancellationToken.None);
-        (await _store.GetAsync("record", CancellationToken.None))!.Value.GetInt32().Should().Be(3);
-    }
-
-    [Fact]
-    public async Task A_bulk_get_returns_the_keys_that_exist()
-    {
-        await _store.SaveAsync("b1", Json("1"), null, StateConcurrency.LastWrite, CancellationToken.None);
-        await _store.SaveAsync("b2", Json("2"), null, StateConcurrency.LastWrite, CancellationToken.None);
-
-        var entries = await _store.GetBulkAsync(["b1", "b2", "b3"], CancellationToken.None);
-
-        entries.Select(e => (e.Key, e.Value.GetInt32())).Should().BeEquivalentTo([("b1", 1), ("b2", 2)]);
-        entries.Should().AllSatisfy(e => e.ETag.Should().NotBeNullOrEmpty());
-        (await _store.GetBulkAsync([], CancellationToken.None)).Should().BeEmpty();
-    }
-
-    [Fact]
-    public async Task A_transaction_applies_all_or_nothing()
-    {
-        await _store.SaveAsync("t1", Json("1"), null, StateConcurrency.LastWrite, CancellationToken.None);
-        var etag = (await _store.GetAsync("t1", CancellationToken.None))!.ETag;
-        await _store.SaveAsync("t1", Json("2"), etag, StateConcurrency.FirstWrite, CancellationToken.None);
-
-        var conflicting = () => _store.TransactAsync([StateOperation.Upsert("t2", 20), StateOperation.Upsert("t1", 10, etag, StateConcurrency.FirstWrite)], CancellationToken.None);
-
-        await conflicting.Should().ThrowAsync<StateConflictException>();
-        (await _store.GetAsync("t2", CancellationToken.None)).Should().BeNull("nothing of a failed transaction is applied");
-        await _store.TransactAsync([StateOperation.Upsert("t2", 20), StateOperation.Delete("t1")], CancellationToken.None);
-        (await _store.GetAsync("t2", CancellationToken.None))!.Value.GetInt32().Should().Be(20);
-        (await _store.GetAsync("t1", CancellationToken.None)).Should().BeNull();
     }
 
     [Fact]

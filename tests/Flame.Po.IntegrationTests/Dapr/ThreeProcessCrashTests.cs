@@ -23,7 +23,7 @@ public sealed class ThreeProcessCrashTests
         foreach (var id in new[] { executing, stopped })
         {
             h.Sandbox.Hub.RegisterAnalysis(id);
-            using var created = await SendAsync(h, HttpMethod.Post, "/po/", ApiFixture.CreateBody(id, id == executing ? "harbor.sandbox.local/sim/ok:runtime-600s_progress-5" : ApiFixture.Image).ToJsonString());
+            using var created = await h.CallAsync(HttpMethod.Post, "/po/", ApiFixture.CreateBody(id, id == executing ? "harbor.sandbox.local/sim/ok:runtime-600s_progress-5" : ApiFixture.Image));
             created.StatusCode.Should().Be(HttpStatusCode.OK);
         }
 
@@ -34,14 +34,14 @@ public sealed class ThreeProcessCrashTests
         await h.KillAsync("lifecycle");
         // While the lifecycle is down the Api still takes lines (logging is up) and answers reads with 503.
         acknowledged += await StreamLinesAsync(h, executing, "while the lifecycle is down", 5);
-        using (var status = await SendAsync(h, HttpMethod.Get, "/po/status", null))
+        using (var status = await h.CallAsync(HttpMethod.Get, "/po/status"))
         {
             await ApiFixture.ShouldBeProblemAsync(status, 503);
         }
 
         h.Start("lifecycle");
         await h.WaitForReadyAsync("lifecycle");
-        using (var stop = await SendAsync(h, HttpMethod.Put, $"/po/stop/{stopped}", null))
+        using (var stop = await h.CallAsync(HttpMethod.Put, $"/po/stop/{stopped}"))
         {
             stop.StatusCode.Should().Be(HttpStatusCode.OK);
         }
@@ -71,17 +71,5 @@ public sealed class ThreeProcessCrashTests
         }
 
         return count;
-    }
-
-    private static async Task<HttpResponseMessage> SendAsync(ThreeProcessHarness h, HttpMethod method, string path, string? body)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", h.Sandbox.Tokens.Management());
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        }
-
-        return await h.Http.SendAsync(request);
     }
 }

@@ -4,6 +4,7 @@ using Flame.DaprSim;
 using Flame.DaprSim.Sidecars;
 using Flame.Po.IntegrationTests.Support;
 using Flame.Sandbox;
+using Flame.Testing;
 using FreePort = Flame.Po.IntegrationTests.Support.FreePort;
 
 namespace Flame.Po.IntegrationTests.Dapr;
@@ -49,10 +50,16 @@ public sealed partial class ThreeProcessHarness : IAsyncDisposable
 
     public string Output(string app) => _processes[app].Output;
 
-    /// <summary>Starts sandbox, database, sidecars and the three apps; <paramref name="apiReplicas"/> api processes.</summary>
-    public static async Task<ThreeProcessHarness> StartAsync(IDictionary<string, string?>? overrides = null, int apiReplicas = 1)
+    /// <summary>
+    /// Starts sandbox, database, sidecars and the three apps; <paramref name="apiReplicas"/> api processes.
+    /// <paramref name="sandboxOptions"/> replace the Sandbox's (time scale 0.05, tokens valid 10 minutes), e.g. to seed it;
+    /// <paramref name="statusLoopEvery"/> is the status-loop cron's <c>@every</c> period (a Go duration; a Dapr cron counts
+    /// whole seconds, at least one, so the default 500 ms, like 1 s, ticks every second).
+    /// </summary>
+    public static async Task<ThreeProcessHarness> StartAsync(
+        IDictionary<string, string?>? overrides = null, int apiReplicas = 1, SandboxOptions? sandboxOptions = null, string statusLoopEvery = "500ms")
     {
-        var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = 0.05, TokenLifetime = TimeSpan.FromMinutes(10) });
+        var sandbox = await SandboxServer.StartAsync(sandboxOptions ?? new SandboxOptions { TimeScale = 0.05, TokenLifetime = TimeSpan.FromMinutes(10) });
         var database = await TestPostgres.CreateDatabaseAsync();
         var ports = Apps.ToDictionary(app => app, _ => FreePort.Next(), StringComparer.Ordinal);
         for (var replica = 1; replica < apiReplicas; replica++)
@@ -60,7 +67,7 @@ public sealed partial class ThreeProcessHarness : IAsyncDisposable
             ports[$"api#{replica}"] = FreePort.Next();
         }
 
-        var resources = ComponentsCopy.Create((name, text) => name == "status-loop.yaml" ? EverySchedule().Replace(text, "@every 500ms") : text);
+        var resources = ComponentsCopy.Create((name, text) => name == "status-loop.yaml" ? EverySchedule().Replace(text, "@every " + statusLoopEvery) : text);
         var sim = await DaprSimulator.StartAsync(new DaprSimOptions
         {
             ResourcesPaths = [resources],
@@ -125,15 +132,26 @@ public sealed partial class ThreeProcessHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary>Kills the app's process (SIGKILL) and starts it again, on the same port and sidecar.</summary>
-    public async Task KillAsync(string app)
+    /// <summary>
+    /// Kills the app's process (SIGKILL, no shutdown) and forgets it; <see cref="Start"/> starts it again on the same
+    /// port and sidecar. Returns what the killed process wrote.
+    /// </summary>
+    public async Task<string> KillAsync(string app)
     {
-        await _processes[app].DisposeAsync();
+        var process = _processes[app];
         _processes.Remove(app);
+        await process.DisposeAsync();
+        return process.Output;
     }
 
-    /// <summary>Starts an app's process: <c>api</c>, <c>lifecycle</c>, <c>logging</c>, or a further api replica <c>api#N</c>.</summary>
-    public void Start(string app)
+    /// <summary>Whether the app has a process (started and neither killed nor waited for since).</summary>
+    public bool IsStarted(string app) => _processes.ContainsKey(app);
+
+    /// <summary>
+    /// Starts an app's process: <c>api</c>, <c>lifecycle</c>, <c>logging</c>, or a further api replica <c>api#N</c>;
+    /// <paramref name="overrides"/> change its settings for this start only (e.g. arm a fault point).
+    /// </summary>
+    public void Start(string app, IDictionary<string, string?>? overrides = null)
     {
         var appId = app.Split('#')[0];
         var sidecar = app.Contains('#', StringComparison.Ordinal) ? Sim.Sidecar(appId, int.Parse(app.Split('#')[1], System.Globalization.CultureInfo.InvariantCulture)) : Sim.Sidecar(appId);
@@ -143,7 +161,21 @@ public sealed partial class ThreeProcessHarness : IAsyncDisposable
             ["DAPR_GRPC_PORT"] = sidecar.GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["APP_ID"] = appId,
         };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
         _processes[app] = HostProcess.Start(["--target", appId, "--urls", $"http://127.0.0.1:{_ports[app]}"], environment);
+    }
+
+    /// <summary>Waits for an app's process to end by itself (a fault point killed it) and forgets it; its exit code.</summary>
+    public async Task<int> WaitForExitAsync(string app, TimeSpan timeout)
+    {
+        var code = await _processes[app].WaitForExitAsync(timeout);
+        await _processes[app].DisposeAsync();
+        _processes.Remove(app);
+        return code;
     }
 
     public async Task WaitForReadyAsync(string app, TimeSpan? timeout = null)
@@ -155,14 +187,16 @@ public sealed partial class ThreeProcessHarness : IAsyncDisposable
         {
             try
             {
-                using var response = await http.GetAsync("/readyz");
-                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                // No attempt outlasts the deadline (a caller may have little time left).
+                using var attempt = new CancellationTokenSource(TimeSpan.FromTicks(Math.Max(1, (deadline - DateTime.UtcNow).Ticks)));
+                using var response = await http.GetAsync("/readyz", attempt.Token);
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(attempt.Token)}";
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
                 }
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 last = e.Message;
             }
@@ -190,15 +224,12 @@ public sealed partial class ThreeProcessHarness : IAsyncDisposable
         Sandbox.Hub.AnalysisNode(analysisId, Sandbox.Hub.OwnNodeId)?["execution_status"]?.GetValue<string>();
 
     /// <summary>Polls <paramref name="condition"/> every 200 ms for up to 90 s.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (!condition())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, what);
-            await Task.Delay(200);
-        }
-    }
+    public static Task WaitUntilAsync(Func<bool> condition, string what) =>
+        Wait.UntilAsync(condition, TimeSpan.FromSeconds(90), what, TimeSpan.FromMilliseconds(200));
+
+    /// <summary>Polls an asynchronous <paramref name="condition"/> every 200 ms for up to 120 s.</summary>
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what) =>
+        Wait.UntilAsync(condition, TimeSpan.FromSeconds(120), what, TimeSpan.FromMilliseconds(200));
 
     /// <summary>Polls <c>GET /po/status/{id}</c> (management token) until <paramref name="condition"/> holds.</summary>
     public async Task<(string Status, int Progress)> WaitForStatusAsync(string analysisId, Func<(string Status, int Progress), bool> condition)
@@ -226,6 +257,23 @@ public sealed partial class ThreeProcessHarness : IAsyncDisposable
         throw new TimeoutException($"{analysisId} never reached the expected status; last {last}");
     }
 
+    /// <summary>A call to the api's public port with a management token.</summary>
+    public async Task<HttpResponseMessage> CallAsync(HttpMethod method, string path, System.Text.Json.Nodes.JsonNode? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Sandbox.Tokens.Management());
+        if (body is not null)
+        {
+            request.Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        }
+
+        return await Http.SendAsync(request);
+    }
+
+    /// <summary>The lifecycle's workflow instances of one analysis (ids start with the analysis id), oldest first.</summary>
+    public async Task<List<Flame.DaprSim.Workflows.WorkflowInstanceInfo>> WorkflowsOfAsync(string analysisId) =>
+        (await Sim.WorkflowInstancesAsync("lifecycle")).Where(w => w.InstanceId.StartsWith(analysisId + "-", StringComparison.Ordinal)).ToList();
+
     /// <summary>A client of one caller's sidecar (its HTTP API, with the sidecar's API token).</summary>
     public HttpClient SidecarOf(string appId)
     {
@@ -251,7 +299,17 @@ public sealed partial class ThreeProcessHarness : IAsyncDisposable
     private static SidecarOptions Sidecar(string appId, int appPort, string? config) =>
         new() { AppId = appId, AppPort = appPort, ConfigPath = config, ApiToken = ApiToken, AppToken = AppToken };
 
-    /// <summary>The status-loop cron's schedule, made every 500 ms instead of every 10 s.</summary>
+    /// <summary>The status-loop cron's schedule (every 10 s), made faster (at most once a second: see <see cref="StartAsync"/>).</summary>
     [GeneratedRegex(@"@every \d+s")]
     private static partial Regex EverySchedule();
+}
+
+/// <summary>One three-process harness per test class (<c>IClassFixture</c>).</summary>
+public sealed class ThreeProcessFixture : IAsyncLifetime
+{
+    public ThreeProcessHarness H { get; private set; } = null!;
+
+    public async Task InitializeAsync() => H = await ThreeProcessHarness.StartAsync();
+
+    public async Task DisposeAsync() => await H.DisposeAsync();
 }

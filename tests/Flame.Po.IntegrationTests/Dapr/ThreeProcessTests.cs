@@ -15,17 +15,8 @@ namespace Flame.Po.IntegrationTests.Dapr;
 /// status and lines; stop; delete; the auth matrix; internal routes refused without the app token; and the access
 /// control of components/config*.yaml.
 /// </summary>
-public sealed class ThreeProcessTests(ThreeProcessTests.Fixture fixture) : IClassFixture<ThreeProcessTests.Fixture>
+public sealed class ThreeProcessTests(ThreeProcessFixture fixture) : IClassFixture<ThreeProcessFixture>
 {
-    public sealed class Fixture : IAsyncLifetime
-    {
-        public ThreeProcessHarness H { get; private set; } = null!;
-
-        public async Task InitializeAsync() => H = await ThreeProcessHarness.StartAsync();
-
-        public async Task DisposeAsync() => await H.DisposeAsync();
-    }
-
     private ThreeProcessHarness H => fixture.H;
 
     [Fact]
@@ -53,7 +44,8 @@ public sealed class ThreeProcessTests(ThreeProcessTests.Fixture fixture) : IClas
         archived.Should().BeTrue("the executed deployment is archived");
         await ThreeProcessHarness.WaitUntilAsync(() => H.HubStatus(id) == AnalysisStatus.Executed, "the Hub holds the final status");
         await ThreeProcessHarness.WaitUntilAsync(() => H.Sandbox.Hub.Logs.Any(l => l["analysis_id"]?.GetValue<string>() == id), "the Hub holds the lines");
-        H.ObjectsOf(id).Should().BeEmpty("a finished analysis leaves no Kubernetes object behind");
+        // The stop workflow deletes the objects in the activity after the archive's.
+        await ThreeProcessHarness.WaitUntilAsync(() => H.ObjectsOf(id).Count == 0, "a finished analysis leaves no Kubernetes object behind");
     }
 
     [Fact]
@@ -171,6 +163,22 @@ public sealed class ThreeProcessTests(ThreeProcessTests.Fixture fixture) : IClas
         intruderToLogging.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         apiToLifecycle.StatusCode.Should().Be(HttpStatusCode.OK);
         (await apiToLifecycle.Content.ReadAsStringAsync()).Should().StartWith("{");
+    }
+
+    [Fact]
+    public async Task Metrics_answer_on_each_process_without_a_token()
+    {
+        foreach (var app in ThreeProcessHarness.Apps)
+        {
+            using var http = new HttpClient { BaseAddress = H.Url(app) };
+            using var response = await http.GetAsync("/metrics");
+            var text = await response.Content.ReadAsStringAsync();
+            response.StatusCode.Should().Be(HttpStatusCode.OK, $"{app}: {text}");
+            response.Content.Headers.ContentType?.MediaType.Should().Be("text/plain", app);
+            var names = Telemetry.PrometheusText.Parse(text).Names.ToList();
+            names.Contains("flame_po_restarts_total").Should().Be(app == "lifecycle", app);
+            names.Contains("flame_po_hub_delivery_failures_total").Should().Be(app == "logging", app);
+        }
     }
 
     private string Management => H.Sandbox.Tokens.Management();

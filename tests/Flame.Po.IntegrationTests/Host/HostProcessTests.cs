@@ -73,6 +73,26 @@ public sealed class HostProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Log_level_error_silences_the_information_lines_of_every_category()
+    {
+        var port = FreePort.Next();
+        var environment = new Dictionary<string, string?>(WithSecrets(_db.EnvironmentValues())) { ["LOG_LEVEL"] = "error" };
+        await using var host = HostProcess.Start(["--target", "all", "--urls", $"http://127.0.0.1:{port}"], environment);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        await WaitForStatusAsync(http, host, HttpStatusCode.OK);
+        await http.GetAsync("/po/healthz");
+        await http.GetAsync("/po/not-a-route");
+        await host.StopAsync();
+
+        var levels = host.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .Select(json => (Level: json.GetProperty("level").GetString(), Logger: json.GetProperty("logger").GetString()))
+            .ToList();
+        levels.Should().NotContain(l => l.Level != "ERROR" && l.Level != "CRITICAL", "nothing below error is written, not even the framework's start-up lines");
+    }
+
+    [Fact]
     public async Task A_host_that_cannot_log_in_to_postgres_reports_why_without_the_password()
     {
         var wrongPassword = "wrong-pw-" + Guid.NewGuid().ToString("N");

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Flame.Po.IntegrationTests.Support;
+using Flame.Testing;
 
 namespace Flame.Po.IntegrationTests.Host;
 
@@ -36,7 +38,7 @@ public sealed class RunScriptSandboxTests : IAsyncLifetime
         };
         await using var run = RunScriptProcess.Start(environment);
 
-        await WaitUntilAsync(() => Lines.All(l => run.Value(l) is not null) && run.Stdout.Contains("curl -sS -X POST", StringComparison.Ordinal), run, TimeSpan.FromMinutes(4));
+        await WaitUntilAsync(() => Lines.All(l => run.Value(l) is not null) && run.Stdout.Contains("curl -sS -X POST \"$PO_URL/po/\"", StringComparison.Ordinal), run, TimeSpan.FromMinutes(4));
 
         var poUrl = run.Value("PO_URL")!;
         poUrl.Should().Be($"http://127.0.0.1:{port}");
@@ -49,6 +51,16 @@ public sealed class RunScriptSandboxTests : IAsyncLifetime
         (await http.GetAsync(poUrl + "/po/healthz")).StatusCode.Should().Be(HttpStatusCode.OK);
         var hubUrl = run.Value("HUB_URL")!;
         (await http.GetAsync(hubUrl + "/_sim/calls")).StatusCode.Should().Be(HttpStatusCode.OK);
+        // The example registers the analysis in the Hub first (the Hub reports only analyses it knows), then creates
+        // it with the same id.
+        var register = Regex.Match(run.Stdout, """^curl -sS -X POST "\$HUB_URL/_sim/analyses" .* -d '(\{"analysis_id":"(?<id>[0-9a-f-]{36})"\})'$""", RegexOptions.Multiline);
+        register.Success.Should().BeTrue("the printed example registers the analysis in the Hub:\n" + run.Stdout);
+        var analysisId = register.Groups["id"].Value;
+        var create = run.Stdout.IndexOf("curl -sS -X POST \"$PO_URL/po/\"", StringComparison.Ordinal);
+        create.Should().BeGreaterThan(register.Index, "the registration comes before the create");
+        run.Stdout[create..].Should().Contain($"\"analysis_id\":\"{analysisId}\"");
+        using var registered = await http.PostAsync(hubUrl + "/_sim/analyses", new StringContent(register.Groups[1].Value, System.Text.Encoding.UTF8, "application/json"));
+        registered.StatusCode.Should().Be(HttpStatusCode.OK, "the printed body is what the Hub simulator takes");
         var discovery = await http.GetAsync(run.Value("KEYCLOAK_URL") + "/.well-known/openid-configuration");
         discovery.StatusCode.Should().Be(HttpStatusCode.OK);
 
@@ -116,17 +128,12 @@ public sealed class RunScriptSandboxTests : IAsyncLifetime
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, RunScriptProcess run, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (run.ExitCode is not null || DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"run.sh did not print its addresses (exit code {run.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}).\nstdout:\n{run.Stdout}\nstderr:\n{run.Stderr}");
-            }
-
-            await Task.Delay(200);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, RunScriptProcess run, TimeSpan timeout) =>
+        Wait.UntilAsync(
+            condition,
+            timeout,
+            "run.sh to print its addresses",
+            TimeSpan.FromMilliseconds(200),
+            stopIf: () => run.ExitCode is not null,
+            details: () => $"exit code {run.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}\nstdout:\n{run.Stdout}\nstderr:\n{run.Stderr}");
 }

@@ -6,6 +6,8 @@ using System.Text.Json.Nodes;
 using Flame.Po.Core.Analyses;
 using Flame.Po.Lifecycle.Commands;
 using Flame.Po.Lifecycle.Workloads;
+using Flame.Sandbox.Faults;
+using Flame.Testing;
 
 namespace Flame.Po.IntegrationTests.Lifecycle;
 
@@ -32,7 +34,8 @@ public sealed class CleanupTests : IAsyncLifetime
         var zombieId = Guid.NewGuid().ToString();
         _h.Sandbox.Objects.Create("configmaps", _h.Sandbox.Namespace, ConfigMap($"nginx-analysis-{zombieId}-1-config", zombieId));
         _h.Sandbox.Objects.Create("configmaps", _h.Sandbox.Namespace, ConfigMap("analysis-looks-like-ours-but-unlabelled", null));
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        // Older than the orphan grace (1 s) plus the second by which creation timestamps may be truncated.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
 
         var outcome = await Cleanup.CleanupAsync(["zombies"], CancellationToken.None);
 
@@ -52,11 +55,7 @@ public sealed class CleanupTests : IAsyncLifetime
 
         outcome.Statuses.Should().ContainKey("mb").WhoseValue.Should().Be("Reset message broker");
         outcome.Statuses.Should().ContainKey("zombies");
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (DateTime.UtcNow < deadline && (BrokerPods().Count == 0 || BrokerPods().Intersect(before).Any()))
-        {
-            await Task.Delay(100);
-        }
+        await Wait.UntilAsync(() => BrokerPods().Count > 0 && !BrokerPods().Intersect(before).Any(), TimeSpan.FromSeconds(20));
 
         BrokerPods().Should().NotBeEmpty().And.NotIntersectWith(before);
     }
@@ -124,6 +123,19 @@ public sealed class CleanupTests : IAsyncLifetime
         using var refused = await _h.Host.Http.SendAsync(bad);
         refused.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
         refused.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+    }
+
+    [Fact]
+    public async Task A_Keycloak_outage_during_the_cleanup_is_reported_as_a_dependency_failure()
+    {
+        _h.Sandbox.Faults.Add(new FaultRule { Route = "keycloak:GET:/admin/*", StatusCode = 503 });
+        using var request = new HttpRequestMessage(HttpMethod.Delete, "/po/cleanup/keycloak");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _h.Sandbox.Tokens.Management());
+
+        using var response = await _h.Host.Http.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("A dependency of the lifecycle is unavailable");
     }
 
     private List<string> BrokerPods() =>

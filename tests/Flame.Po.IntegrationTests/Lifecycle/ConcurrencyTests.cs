@@ -2,6 +2,7 @@ using Flame.Po.Core.Analyses;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Archive;
 using Flame.Po.Lifecycle.Commands;
+using Flame.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Flame.Po.IntegrationTests.Lifecycle;
@@ -76,24 +77,16 @@ public sealed class ConcurrencyTests : IAsyncLifetime
     }
 
     /// <summary>Waits until the analysis is gone or finished and its objects are deleted.</summary>
-    private async Task QuiesceAsync(string analysisId)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            var record = (await _h.Repository.GetAsync(analysisId, CancellationToken.None))?.Record;
-            var settled = record is null
-                ? _h.ObjectsOf(analysisId).Count == 0
-                : (record.Phase == LifecyclePhase.Finished && record.Desired != DesiredState.Deleted && _h.ObjectsOf(analysisId).Count == 0)
-                  || (record.Desired == DesiredState.Running && record.Status == AnalysisStatus.Executing);
-            if (settled)
+    private Task QuiesceAsync(string analysisId) =>
+        Wait.UntilAsync(
+            async () =>
             {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"Analysis {analysisId} did not settle.");
-    }
+                var record = (await _h.Repository.GetAsync(analysisId, CancellationToken.None))?.Record;
+                return record is null
+                    ? _h.ObjectsOf(analysisId).Count == 0
+                    : (record.Phase == LifecyclePhase.Finished && record.Desired != DesiredState.Deleted && _h.ObjectsOf(analysisId).Count == 0)
+                      || (record.Desired == DesiredState.Running && record.Status == AnalysisStatus.Executing);
+            },
+            TimeSpan.FromSeconds(60),
+            $"analysis {analysisId} to settle");
 }

@@ -4,6 +4,7 @@ using Flame.Po.IntegrationTests.Support;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Archive;
 using Flame.Po.Lifecycle.Commands;
+using Flame.Po.Lifecycle.Reconciler;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Flame.Po.IntegrationTests.Lifecycle;
@@ -23,17 +24,17 @@ public sealed class CrashTests : IClassFixture<CrashTests.Fixture>
 
     public static TheoryData<string> RunPathFaultPoints() =>
     [
-        "before:RefreshToken", "after:RefreshToken", "before:CreateObjects", "created:AnalysisPolicy", "created:NginxPolicy",
-        "created:AnalysisDeployment", "created:AnalysisService", "created:NginxConfigMap", "created:NginxDeployment",
-        "after:CreateObjects", "before:SetStatus", "after:SetStatus", "before:Terminate", "after:Terminate",
-        "before:ArchiveDeployment", "after:ArchiveDeployment", "before:DeleteAllObjects", "after:DeleteAllObjects",
-        "before:DeleteKeycloakClient", "after:DeleteKeycloakClient", "before:Complete",
+        LifecycleFaultPoints.BeforeRefreshToken, LifecycleFaultPoints.AfterRefreshToken, LifecycleFaultPoints.BeforeCreateObjects, LifecycleFaultPoints.CreatedAnalysisPolicy, LifecycleFaultPoints.CreatedNginxPolicy,
+        LifecycleFaultPoints.CreatedAnalysisDeployment, LifecycleFaultPoints.CreatedAnalysisService, LifecycleFaultPoints.CreatedNginxConfigMap, LifecycleFaultPoints.CreatedNginxDeployment,
+        LifecycleFaultPoints.AfterCreateObjects, LifecycleFaultPoints.BeforeSetStatus, LifecycleFaultPoints.AfterSetStatus, LifecycleFaultPoints.BeforeTerminate, LifecycleFaultPoints.AfterTerminate,
+        LifecycleFaultPoints.BeforeArchiveDeployment, LifecycleFaultPoints.AfterArchiveDeployment, LifecycleFaultPoints.BeforeDeleteAllObjects, LifecycleFaultPoints.AfterDeleteAllObjects,
+        LifecycleFaultPoints.BeforeDeleteKeycloakClient, LifecycleFaultPoints.AfterDeleteKeycloakClient, LifecycleFaultPoints.BeforeComplete,
     ];
 
     public static TheoryData<string> RestartPathFaultPoints() =>
     [
-        "before:BeginRestart", "after:BeginRestart", "before:DeleteDeploymentObjects", "after:DeleteDeploymentObjects",
-        "before:Redeploy", "after:Redeploy",
+        LifecycleFaultPoints.BeforeBeginRestart, LifecycleFaultPoints.AfterBeginRestart, LifecycleFaultPoints.BeforeDeleteDeploymentObjects, LifecycleFaultPoints.AfterDeleteDeploymentObjects,
+        LifecycleFaultPoints.BeforeRedeploy, LifecycleFaultPoints.AfterRedeploy,
     ];
 
     [Theory]
@@ -78,10 +79,10 @@ public sealed class CrashTests : IClassFixture<CrashTests.Fixture>
     }
 
     [Theory]
-    [InlineData("before:ArchiveDeployment")]
-    [InlineData("before:DeleteAllObjects")]
-    [InlineData("before:DeleteKeycloakClient")]
-    [InlineData("before:Forget")]
+    [InlineData(LifecycleFaultPoints.BeforeArchiveDeployment)]
+    [InlineData(LifecycleFaultPoints.BeforeDeleteAllObjects)]
+    [InlineData(LifecycleFaultPoints.BeforeDeleteKeycloakClient)]
+    [InlineData(LifecycleFaultPoints.BeforeForget)]
     public async Task A_delete_killed_at_any_step_still_removes_everything(string faultPoint)
     {
         var h = _fixture.Harness;
@@ -136,7 +137,7 @@ public sealed class CrashTests : IClassFixture<CrashTests.Fixture>
     }
 
     private Dictionary<string, string?> Environment(string? faultPoint) =>
-        new(_fixture.Harness.Settings) { ["PO_FAULT_POINT"] = faultPoint, ["LOG_LEVEL"] = "warning" };
+        new(_fixture.Harness.Settings) { [FaultPoints.Variable] = faultPoint, ["LOG_LEVEL"] = "warning" };
 
     public sealed class Fixture : IAsyncLifetime
     {

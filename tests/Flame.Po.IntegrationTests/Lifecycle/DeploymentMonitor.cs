@@ -11,6 +11,7 @@ public sealed class DeploymentMonitor : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, int> _max = new(StringComparer.Ordinal);
+    private int _maxTotal;
     private readonly Task _loop;
 
     public DeploymentMonitor(SandboxServer sandbox)
@@ -23,10 +24,14 @@ public sealed class DeploymentMonitor : IAsyncDisposable
                     .GroupBy(d => d["metadata"]?["labels"]?[WorkloadLabels.AnalysisId]?.GetValue<string>() ?? "");
                 lock (_max)
                 {
+                    var total = 0;
                     foreach (var group in counts)
                     {
                         _max[group.Key] = Math.Max(_max.GetValueOrDefault(group.Key), group.Count());
+                        total += group.Count();
                     }
+
+                    _maxTotal = Math.Max(_maxTotal, total);
                 }
 
                 await Task.Delay(5);
@@ -39,6 +44,18 @@ public sealed class DeploymentMonitor : IAsyncDisposable
         lock (_max)
         {
             return _max.GetValueOrDefault(analysisId);
+        }
+    }
+
+    /// <summary>The most analysis Deployments (of all analyses) that existed at the same moment.</summary>
+    public int MaxConcurrentDeploymentsOverall
+    {
+        get
+        {
+            lock (_max)
+            {
+                return _maxTotal;
+            }
         }
     }
 

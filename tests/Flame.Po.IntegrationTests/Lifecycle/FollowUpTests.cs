@@ -1,5 +1,6 @@
 using Flame.Po.Core.Analyses;
 using Flame.Po.Lifecycle.Commands;
+using Flame.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Flame.Po.IntegrationTests.Lifecycle;
@@ -30,11 +31,7 @@ public sealed class FollowUpTests : IAsyncLifetime
         _h.ObjectsOf(command.AnalysisId).Should().HaveCount(9, "two Secrets, two NetworkPolicies, two Deployments, two Services and the nginx ConfigMap");
         record.RestartCounter.Should().Be(1);
         var followUps = _h.Host.Services.GetRequiredService<ReconcileRequests>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (followUps.Pending > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Wait.UntilAsync(() => followUps.Pending == 0, TimeSpan.FromSeconds(20), poll: TimeSpan.FromMilliseconds(50));
 
         followUps.Pending.Should().Be(0, "a started analysis is left to the status loop");
     }
@@ -46,11 +43,7 @@ public sealed class FollowUpTests : IAsyncLifetime
         await _h.Commands.CreateAsync(command, CancellationToken.None);
         var followUps = _h.Host.Services.GetRequiredService<ReconcileRequests>();
         var budget = ReconcileRequests.RetryDelays.Aggregate(TimeSpan.Zero, (sum, d) => sum + d) + TimeSpan.FromSeconds(15);
-        var deadline = DateTime.UtcNow + budget;
-        while (followUps.Pending > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Wait.UntilAsync(() => followUps.Pending == 0, budget, poll: TimeSpan.FromMilliseconds(50));
 
         followUps.Pending.Should().Be(0, "the follow-ups stop after their retries; the status loop carries on");
     }

@@ -6,6 +6,7 @@ using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Lifecycle.Commands;
 using Flame.Po.Lifecycle.Workloads;
 using Flame.Sandbox;
+using Flame.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Flame.Po.IntegrationTests.Lifecycle;
@@ -86,20 +87,27 @@ public sealed class LifecycleHarness : IAsyncDisposable
         }
 
         var host = await RunningHost.StartAsync(HostTarget.All, inProcess);
-        if (!commandsOnly)
+        var harness = new LifecycleHarness(sandbox, database, host, settings);
+        try
         {
-            await host.WaitForReadinessAsync(System.Net.HttpStatusCode.OK);
-        }
-        else
-        {
-            var schema = host.Services.GetRequiredService<Flame.Po.Persistence.DatabaseStatus>();
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (!schema.Migrated && DateTime.UtcNow < deadline)
+            if (!commandsOnly)
             {
-                await Task.Delay(50);
+                await host.WaitForReadinessAsync(System.Net.HttpStatusCode.OK);
+            }
+            else
+            {
+                // A harness without its schema only produces confusing failures later: fail here, saying why.
+                var schema = host.Services.GetRequiredService<Flame.Po.Persistence.DatabaseStatus>();
+                await Wait.UntilAsync(() => schema.Migrated, what: "the lifecycle harness's database schema", poll: TimeSpan.FromMilliseconds(50));
             }
         }
-        return new LifecycleHarness(sandbox, database, host, settings);
+        catch
+        {
+            await harness.DisposeAsync();
+            throw;
+        }
+
+        return harness;
     }
 
     /// <summary>A second replica of the whole host on the same database and cluster: its status loop ticks too.</summary>
@@ -124,29 +132,25 @@ public sealed class LifecycleHarness : IAsyncDisposable
     /// <summary>Polls the record until <paramref name="condition"/> holds; fails with the last record.</summary>
     public async Task<AnalysisRecord> WaitForAsync(string analysisId, Func<AnalysisRecord, bool> condition, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         AnalysisRecord? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = (await Repository.GetAsync(analysisId, CancellationToken.None))?.Record;
-            if (last is not null && condition(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"Analysis {analysisId} never reached the expected state; last: {last?.Status} {last?.Phase} counter {last?.RestartCounter} reason {last?.Reason}");
+        await Wait.UntilAsync(
+            async () => (last = (await Repository.GetAsync(analysisId, CancellationToken.None))?.Record) is not null && condition(last),
+            timeout ?? TimeSpan.FromSeconds(60),
+            $"analysis {analysisId} to reach the expected state",
+            details: () => $"last: {last?.Status} {last?.Phase} counter {last?.RestartCounter} reason {last?.Reason}");
+        return last!;
     }
 
     public Task<AnalysisRecord> WaitForFinishedAsync(string analysisId, TimeSpan? timeout = null) =>
         WaitForAsync(analysisId, r => r.Phase == LifecyclePhase.Finished, timeout);
 
     /// <summary>Names of every object labelled as belonging to the analysis that is still in the cluster.</summary>
-    public IReadOnlyList<string> ObjectsOf(string analysisId) =>
+    public IReadOnlyList<string> ObjectsOf(string analysisId) => ObjectsOf(Sandbox, analysisId);
+
+    /// <summary>As <see cref="ObjectsOf(string)"/>, in the Sandbox of any mode.</summary>
+    public static IReadOnlyList<string> ObjectsOf(SandboxServer sandbox, string analysisId) =>
         new[] { "deployments", "services", "networkpolicies", "configmaps", "secrets" }
-            .SelectMany(plural => Sandbox.Objects.List(plural, Sandbox.Namespace, $"{WorkloadLabels.AnalysisId}={analysisId}")
+            .SelectMany(plural => sandbox.Objects.List(plural, sandbox.Namespace, $"{WorkloadLabels.AnalysisId}={analysisId}")
                 .Select(o => $"{plural}/{o["metadata"]?["name"]}"))
             .ToList();
 
@@ -156,17 +160,20 @@ public sealed class LifecycleHarness : IAsyncDisposable
     /// Every object labelled as the PO's belongs to an analysis it still tracks: after every test run the Sandbox
     /// holds no object the PO no longer tracks. Orphans get the orphan grace to disappear.
     /// </summary>
-    public async Task<IReadOnlyList<string>> UntrackedObjectsAsync(TimeSpan? wait = null)
+    public Task<IReadOnlyList<string>> UntrackedObjectsAsync(TimeSpan? wait = null) => UntrackedObjectsAsync(Sandbox, Repository, wait);
+
+    /// <summary>As <see cref="UntrackedObjectsAsync(TimeSpan?)"/>, with the records of any mode (<paramref name="repository"/>).</summary>
+    public static async Task<IReadOnlyList<string>> UntrackedObjectsAsync(SandboxServer sandbox, AnalysisRepository repository, TimeSpan? wait = null)
     {
         var deadline = DateTime.UtcNow + (wait ?? TimeSpan.FromSeconds(15));
         while (true)
         {
-            var tracked = (await Repository.ListAsync(activeOnly: false, CancellationToken.None))
+            var tracked = (await repository.ListAsync(activeOnly: false, CancellationToken.None))
                 .Where(s => s.Record.Phase != LifecyclePhase.Finished)
                 .Select(s => s.Record.AnalysisId)
                 .ToHashSet(StringComparer.Ordinal);
             var untracked = new[] { "deployments", "services", "networkpolicies", "configmaps", "secrets" }
-                .SelectMany(plural => Sandbox.Objects.List(plural, Sandbox.Namespace, WorkloadLabels.ManagedSelector)
+                .SelectMany(plural => sandbox.Objects.List(plural, sandbox.Namespace, WorkloadLabels.ManagedSelector)
                     .Where(o => !tracked.Contains(o["metadata"]?["labels"]?[WorkloadLabels.AnalysisId]?.GetValue<string>() ?? ""))
                     .Select(o => $"{plural}/{o["metadata"]?["name"]}"))
                 .ToList();

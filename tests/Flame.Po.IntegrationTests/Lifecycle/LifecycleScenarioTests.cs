@@ -1,6 +1,7 @@
 using Flame.Po.Core.Analyses;
 using Flame.Po.Lifecycle.Archive;
 using Flame.Po.Lifecycle.Commands;
+using Flame.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Flame.Po.IntegrationTests.Lifecycle;
@@ -115,11 +116,7 @@ public sealed class LifecycleScenarioTests : IAsyncLifetime
 
         (await _h.Commands.DeleteAsync([command.AnalysisId], CancellationToken.None)).Statuses.Should().ContainKey(command.AnalysisId);
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (await _h.Repository.GetAsync(command.AnalysisId, CancellationToken.None) is not null && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        await Wait.UntilAsync(async () => await _h.Repository.GetAsync(command.AnalysisId, CancellationToken.None) is null, TimeSpan.FromSeconds(30));
 
         (await _h.Repository.GetAsync(command.AnalysisId, CancellationToken.None)).Should().BeNull();
         _h.ObjectsOf(command.AnalysisId).Should().BeEmpty();

@@ -2,6 +2,7 @@ using Flame.Po.Core.Analyses;
 using Flame.Po.Lifecycle.Archive;
 using Flame.Po.Lifecycle.Cluster;
 using Flame.Po.Lifecycle.Workloads;
+using Flame.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Flame.Po.IntegrationTests.Lifecycle;
@@ -36,29 +37,19 @@ public sealed class OfficialClientLifecycleTests : IAsyncLifetime
         var archived = await _h.Host.Services.GetRequiredService<AnalysisArchive>().ListAsync(ok.AnalysisId, CancellationToken.None);
         archived.Should().ContainSingle().Which.Logs.Analysis.Should().Contain(log => log.Contains("starting analysis", StringComparison.Ordinal));
         await _h.Commands.DeleteAsync([ok.AnalysisId], CancellationToken.None);
-        await WaitUntilAsync(async () => await _h.Repository.GetAsync(ok.AnalysisId, CancellationToken.None) is null);
+        await Wait.UntilAsync(async () => await _h.Repository.GetAsync(ok.AnalysisId, CancellationToken.None) is null, TimeSpan.FromSeconds(60));
         _h.Sandbox.Objects.Get("secrets", _h.Sandbox.Namespace, WorkloadNames.CredentialsSecretOf(ok.AnalysisId)).Should().BeNull();
 
         var restarted = await _h.WaitForAsync(slow.AnalysisId, r => r.RestartCounter >= 2 && r.Status == AnalysisStatus.Started);
         restarted.Reason.Should().StartWith("slow");
         var first = WorkloadNames.For(slow.AnalysisId, 1).Deployment;
-        await WaitUntilAsync(() => Task.FromResult(_h.Sandbox.Objects.Get("deployments", _h.Sandbox.Namespace, first) is null));
+        await Wait.UntilAsync(() => Task.FromResult(_h.Sandbox.Objects.Get("deployments", _h.Sandbox.Namespace, first) is null), TimeSpan.FromSeconds(60));
         _h.Sandbox.Objects.Get("deployments", _h.Sandbox.Namespace, restarted.DeploymentName).Should().NotBeNull();
         await _h.Commands.StopAsync([slow.AnalysisId], CancellationToken.None);
         (await _h.WaitForFinishedAsync(slow.AnalysisId)).Status.Should().Be(AnalysisStatus.Stopped);
         await _h.Commands.DeleteAsync([slow.AnalysisId], CancellationToken.None);
-        await WaitUntilAsync(async () => await _h.Repository.GetAsync(slow.AnalysisId, CancellationToken.None) is null);
+        await Wait.UntilAsync(async () => await _h.Repository.GetAsync(slow.AnalysisId, CancellationToken.None) is null, TimeSpan.FromSeconds(60));
         _h.ObjectsOf(slow.AnalysisId).Should().BeEmpty();
         (await _h.UntrackedObjectsAsync()).Should().BeEmpty();
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!await condition())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, "the lifecycle should get there within 60 s");
-            await Task.Delay(100);
-        }
     }
 }

@@ -1,4 +1,5 @@
 using Flame.Po.Core.Analyses;
+using Flame.Testing;
 
 namespace Flame.Po.IntegrationTests.Lifecycle;
 
@@ -24,11 +25,7 @@ public sealed class PartnerStatusTests : IAsyncLifetime
         await _h.Commands.CreateAsync(command, CancellationToken.None);
         var record = await _h.WaitForAsync(command.AnalysisId, r => r.Status == AnalysisStatus.Executing);
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (DateTime.UtcNow < deadline && (_h.Sandbox.FindAnalysis(record.DeploymentName)?.PartnerStatusCalls.Count ?? 0) == 0)
-        {
-            await Task.Delay(100);
-        }
+        await Wait.UntilAsync(() => (_h.Sandbox.FindAnalysis(record.DeploymentName)?.PartnerStatusCalls.Count ?? 0) > 0, TimeSpan.FromSeconds(20));
 
         var calls = _h.Sandbox.FindAnalysis(record.DeploymentName)!.PartnerStatusCalls;
         var pushed = calls[^1]["partner_status"]!.AsObject();

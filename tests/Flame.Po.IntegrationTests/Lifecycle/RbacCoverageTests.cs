@@ -2,6 +2,7 @@ using Flame.Po.Core.Analyses;
 using Flame.Po.Lifecycle.Cluster;
 using Flame.Po.Lifecycle.Commands;
 using Flame.Po.Lifecycle.Workloads;
+using Flame.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Flame.Po.IntegrationTests.Lifecycle;
@@ -33,14 +34,14 @@ public sealed class RbacCoverageTests : IAsyncLifetime
 
         // Token renewal (Secret get + update), then a new broker pod (pod list + delete) that makes the
         // reconciler re-render nginx (ConfigMap and Deployment get + update).
-        await Until(() => app.Token != firstToken);
+        await Wait.UntilAsync(() => app.Token != firstToken, TimeSpan.FromSeconds(30));
         await _h.Host.Services.GetRequiredService<CleanupCommands>().CleanupAsync(["mb"], CancellationToken.None);
-        await Until(() => NginxConfig(names) != nginxConfig);
+        await Wait.UntilAsync(() => NginxConfig(names) != nginxConfig, TimeSpan.FromSeconds(30));
         // Stop archives the pod logs (pods/log) and deletes the workload; delete removes the Secrets too.
         await _h.Commands.StopAsync([command.AnalysisId], CancellationToken.None);
         await _h.WaitForFinishedAsync(command.AnalysisId);
         await _h.Commands.DeleteAsync([command.AnalysisId], CancellationToken.None);
-        await Until(() => _h.Sandbox.Objects.Get("secrets", _h.Sandbox.Namespace, WorkloadNames.CredentialsSecretOf(command.AnalysisId)) is null);
+        await Wait.UntilAsync(() => _h.Sandbox.Objects.Get("secrets", _h.Sandbox.Namespace, WorkloadNames.CredentialsSecretOf(command.AnalysisId)) is null, TimeSpan.FromSeconds(30));
 
         var used = _h.Sandbox.Counters.Snapshot().Keys
             .Where(k => k.StartsWith("k8s:", StringComparison.Ordinal))
@@ -75,14 +76,4 @@ public sealed class RbacCoverageTests : IAsyncLifetime
 
     private string? NginxConfig(WorkloadNames names) =>
         _h.Sandbox.Objects.Get("configmaps", _h.Sandbox.Namespace, names.NginxConfigMap)?["data"]?[AnalysisManifests.NginxConfigKey]?.GetValue<string>();
-
-    private static async Task Until(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, "the lifecycle should get there within 30 s");
-            await Task.Delay(100);
-        }
-    }
 }

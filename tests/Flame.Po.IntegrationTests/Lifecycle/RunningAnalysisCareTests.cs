@@ -1,6 +1,7 @@
 using Flame.Po.Core.Analyses;
 using Flame.Po.Lifecycle.Commands;
 using Flame.Po.Lifecycle.Workloads;
+using Flame.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Flame.Po.IntegrationTests.Lifecycle;
@@ -27,11 +28,7 @@ public sealed class RunningAnalysisCareTests : IAsyncLifetime
         var app = _h.Sandbox.FindAnalysis(record.DeploymentName)!;
         var first = app.Token;
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (DateTime.UtcNow < deadline && app.Token == first)
-        {
-            await Task.Delay(100);
-        }
+        await Wait.UntilAsync(() => app.Token != first, TimeSpan.FromSeconds(20));
 
         app.Token.Should().NotBe(first, "the PO hands a new token to the analysis before the old one expires");
         app.TokenRemainingSeconds().Should().BeGreaterThan(0);
@@ -53,11 +50,7 @@ public sealed class RunningAnalysisCareTests : IAsyncLifetime
 
         await _h.Host.Services.GetRequiredService<CleanupCommands>().CleanupAsync(["mb"], CancellationToken.None);
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline && NginxConfig(names) == before)
-        {
-            await Task.Delay(100);
-        }
+        await Wait.UntilAsync(() => NginxConfig(names) != before, TimeSpan.FromSeconds(30));
 
         NginxConfig(names).Should().NotBe(before, "the allow-list follows the broker's new pod address");
         NginxAnnotation(names).Should().NotBe(annotationBefore, "nginx is rolled to load the new config");

@@ -1,6 +1,9 @@
 using System.Text.Json.Nodes;
 using Flame.Po.Core.Analyses;
 using Flame.Po.IntegrationTests.Lifecycle;
+using Flame.Po.IntegrationTests.Support;
+using Flame.Sandbox;
+using Flame.Testing;
 
 namespace Flame.Po.IntegrationTests.LogService;
 
@@ -12,46 +15,51 @@ public static class HubMirror
     /// outbox (its effect on the Hub rows is still to come) and no Hub row behind.
     /// </summary>
     /// <param name="lines">Whether lines are forwarded too (HUB_LOGGING); otherwise only status and progress count.</param>
-    public static async Task WaitForDrainedAsync(LifecycleHarness h, TimeSpan timeout, bool lines = true)
+    public static Task WaitForDrainedAsync(LifecycleHarness h, TimeSpan timeout, bool lines = true) => WaitForDrainedAsync(h.Database, timeout, lines);
+
+    /// <summary>As <see cref="WaitForDrainedAsync(LifecycleHarness, TimeSpan, bool)"/>, on the database of any mode.</summary>
+    public static async Task WaitForDrainedAsync(TestDatabase database, TimeSpan timeout, bool lines = true)
     {
-        var deadline = DateTime.UtcNow + timeout;
         long pending = -1;
-        while (DateTime.UtcNow < deadline)
-        {
-            pending = await h.Database.CountAsync("SELECT count(*) FROM event_outbox") + await h.Database.CountAsync(
+        await Wait.UntilAsync(
+            async () => (pending = await database.CountAsync("SELECT count(*) FROM event_outbox") + await database.CountAsync(
                 "SELECT count(*) FROM hub_sync h JOIN log_stream s USING (analysis_id) WHERE h.pushed_version < h.version"
-                + (lines ? " OR h.log_cursor < s.last_line_id" : ""));
-            if (pending == 0)
-            {
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"{pending} events or analyses still have Hub updates pending.");
+                + (lines ? " OR h.log_cursor < s.last_line_id" : ""))) == 0,
+            timeout,
+            "the Hub updates to drain",
+            TimeSpan.FromMilliseconds(200),
+            details: () => $"{pending} events or analyses still have Hub updates pending.");
     }
 
-    public static JsonObject Node(LifecycleHarness h, string analysisId) =>
-        h.Sandbox.Hub.AnalysisNode(analysisId, h.Sandbox.Hub.OwnNodeId) ?? throw new InvalidOperationException($"{analysisId} is not registered in the Hub.");
+    public static JsonObject Node(LifecycleHarness h, string analysisId) => Node(h.Sandbox, analysisId);
 
-    public static string? Status(LifecycleHarness h, string analysisId) => Node(h, analysisId)["execution_status"]?.GetValue<string>();
+    public static JsonObject Node(SandboxServer sandbox, string analysisId) =>
+        sandbox.Hub.AnalysisNode(analysisId, sandbox.Hub.OwnNodeId) ?? throw new InvalidOperationException($"{analysisId} is not registered in the Hub.");
+
+    public static string? Status(LifecycleHarness h, string analysisId) => Status(h.Sandbox, analysisId);
+
+    public static string? Status(SandboxServer sandbox, string analysisId) => Node(sandbox, analysisId)["execution_status"]?.GetValue<string>();
 
     public static int? Progress(LifecycleHarness h, string analysisId) => Node(h, analysisId)["execution_progress"]?.GetValue<int>();
 
     /// <summary>The statuses the Hub accepted for the analysis's own analysis-node, in order.</summary>
-    public static IReadOnlyList<(string? Status, int? Progress)> AcceptedUpdates(LifecycleHarness h, string analysisId)
+    public static IReadOnlyList<(string? Status, int? Progress)> AcceptedUpdates(LifecycleHarness h, string analysisId) => AcceptedUpdates(h.Sandbox, analysisId);
+
+    /// <summary>The statuses the Hub accepted for the analysis's own analysis-node, in order.</summary>
+    public static IReadOnlyList<(string? Status, int? Progress)> AcceptedUpdates(SandboxServer sandbox, string analysisId)
     {
-        var nodeId = Node(h, analysisId)["id"]!.GetValue<string>();
-        return h.Sandbox.HubCalls
+        var nodeId = Node(sandbox, analysisId)["id"]!.GetValue<string>();
+        return sandbox.HubCalls
             .Where(c => c.Method == "POST" && c.Path.EndsWith($"/analysis-nodes/{nodeId}", StringComparison.Ordinal) && c.StatusCode is >= 200 and < 300)
             .Select(c => JsonNode.Parse(c.Body!)!)
             .Select(b => (b["execution_status"]?.GetValue<string>(), b["execution_progress"]?.GetValue<int>()))
             .ToList();
     }
 
-    public static IReadOnlyList<string> LogMessages(LifecycleHarness h, string analysisId) =>
-        h.Sandbox.Hub.Logs.Where(l => l["analysis_id"]?.GetValue<string>() == analysisId).Select(l => l["message"]!.GetValue<string>()).ToList();
+    public static IReadOnlyList<string> LogMessages(LifecycleHarness h, string analysisId) => LogMessages(h.Sandbox, analysisId);
+
+    public static IReadOnlyList<string> LogMessages(SandboxServer sandbox, string analysisId) =>
+        sandbox.Hub.Logs.Where(l => l["analysis_id"]?.GetValue<string>() == analysisId).Select(l => l["message"]!.GetValue<string>()).ToList();
 
     /// <summary>
     /// The Hub reporting invariants: final status and progress as expected, every stored line forwarded exactly once in

@@ -1,6 +1,7 @@
 using Flame.Po.Core.Analyses;
 using Flame.Po.IntegrationTests.Lifecycle;
 using Flame.Sandbox.Faults;
+using Flame.Testing;
 
 namespace Flame.Po.IntegrationTests.LogService;
 
@@ -104,7 +105,7 @@ public sealed class HubReportingTests
         var all = finishing.Append(stoppedDuringOutage).Append(failing).ToList();
 
         // The Hub has seen every analysis start before it goes down.
-        await WaitUntilAsync(() => all.All(id => HubMirror.Status(h, id) is not null), TimeSpan.FromSeconds(60));
+        await Wait.UntilAsync(() => all.All(id => HubMirror.Status(h, id) is not null), TimeSpan.FromSeconds(60));
         var outageEnds = DateTime.UtcNow + outage;
         h.Sandbox.Faults.Add(new FaultRule { Route = "hub:*", StatusCode = 503 });
         h.Sandbox.Faults.Add(new FaultRule { Route = "hubauth:*", StatusCode = 503 });
@@ -133,15 +134,5 @@ public sealed class HubReportingTests
 
         await HubMirror.ShouldHoldAsync(h, stoppedDuringOutage, AnalysisStatus.Stopped, null);
         await HubMirror.ShouldHoldAsync(h, failing, AnalysisStatus.Failed, null);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, "the condition should hold within {0}", timeout);
-            await Task.Delay(100);
-        }
     }
 }

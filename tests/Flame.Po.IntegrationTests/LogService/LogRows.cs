@@ -1,4 +1,6 @@
 using Flame.Po.IntegrationTests.Lifecycle;
+using Flame.Po.IntegrationTests.Support;
+using Flame.Testing;
 using Npgsql;
 
 namespace Flame.Po.IntegrationTests.LogService;
@@ -8,9 +10,11 @@ public sealed record LogRow(long Id, string Source, string Level, string? Status
 /// <summary>Reads what the logging service stored, straight from PostgreSQL.</summary>
 public static class LogRows
 {
-    public static async Task<IReadOnlyList<LogRow>> OfAsync(LifecycleHarness h, string analysisId)
+    public static Task<IReadOnlyList<LogRow>> OfAsync(LifecycleHarness h, string analysisId) => OfAsync(h.Database, analysisId);
+
+    public static async Task<IReadOnlyList<LogRow>> OfAsync(TestDatabase database, string analysisId)
     {
-        await using var command = h.Database.DataSource.CreateCommand(
+        await using var command = database.DataSource.CreateCommand(
             "SELECT id, source, level, status, progress, message, deployment_name FROM log_line WHERE analysis_id = $1 ORDER BY id");
         command.Parameters.Add(new NpgsqlParameter { Value = analysisId });
         var rows = new List<LogRow>();
@@ -30,19 +34,12 @@ public static class LogRows
     /// <summary>Waits until the analysis has at least <paramref name="count"/> lines matching <paramref name="filter"/>.</summary>
     public static async Task<IReadOnlyList<LogRow>> WaitForAsync(LifecycleHarness h, string analysisId, Func<IReadOnlyList<LogRow>, bool> condition, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         IReadOnlyList<LogRow> rows = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            rows = await OfAsync(h, analysisId);
-            if (condition(rows))
-            {
-                return rows;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"The log lines of {analysisId} never matched; last: {string.Join(" | ", rows.Select(r => r.Message))}");
+        await Wait.UntilAsync(
+            async () => condition(rows = await OfAsync(h, analysisId)),
+            timeout ?? TimeSpan.FromSeconds(60),
+            $"the log lines of {analysisId} to match",
+            details: () => $"last: {string.Join(" | ", rows.Select(r => r.Message))}");
+        return rows;
     }
 }

@@ -67,9 +67,45 @@ public sealed class MigrationRunnerTests : IAsyncLifetime
     public async Task A_changed_migration_that_was_already_applied_is_refused()
     {
         await Runner().ApplyAsync(CancellationToken.None);
-        var changed = MigrationCatalog.Embedded.Select(m => m.Version == 1 ? m with { Sql = m.Sql + "\n-- edited" } : m).ToList();
+        var changed = MigrationCatalog.Embedded.Select(m => m.Version == 1 ? m with { Sql = m.Sql + "\nCREATE TABLE edited (id int);" } : m).ToList();
 
         var act = () => Runner().ApplyAsync(changed, CancellationToken.None);
+
+        await act.Should().ThrowAsync<InvalidOperationException>().WithMessage("*changed after it was applied*");
+    }
+
+    [Fact]
+    public async Task Rewording_a_comment_of_an_applied_migration_is_not_a_change()
+    {
+        await Runner().ApplyAsync(CancellationToken.None);
+        var reworded = MigrationCatalog.Embedded.Select(m => m.Version == 1 ? m with { Sql = "-- reworded\n" + m.Sql + "\n  -- edited" } : m).ToList();
+
+        (await Runner().ApplyAsync(reworded, CancellationToken.None)).Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData(1, "fef3c391e9c7ecd6f969817e2240c5519449cb5e57cc646a1e189956544cfdbd")]
+    [InlineData(3, "5bb2603e8e5772178f15736ebf3c502183b7a3852f1f83e012545af67b4b21ea")]
+    [InlineData(2, null)]
+    public async Task A_whole_text_checksum_of_an_earlier_release_is_accepted_and_replaced(int version, string? recorded)
+    {
+        await Runner().ApplyAsync(CancellationToken.None);
+        var migration = MigrationCatalog.Embedded.Single(m => m.Version == version);
+        // What a release before comment-free checksums recorded: the whole text's hash (the text it had then).
+        await _db.ExecuteAsync($"UPDATE schema_migrations SET checksum = '{recorded ?? migration.TextChecksum}' WHERE version = {version}");
+
+        (await Runner().ApplyAsync(CancellationToken.None)).Should().Be(0);
+
+        (await _db.CountAsync($"SELECT count(*) FROM schema_migrations WHERE version = {version} AND checksum = '{migration.Checksum}'")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task An_unknown_recorded_checksum_is_refused()
+    {
+        await Runner().ApplyAsync(CancellationToken.None);
+        await _db.ExecuteAsync("UPDATE schema_migrations SET checksum = 'not-a-checksum-of-this-script' WHERE version = 2");
+
+        var act = () => Runner().ApplyAsync(CancellationToken.None);
 
         await act.Should().ThrowAsync<InvalidOperationException>().WithMessage("*changed after it was applied*");
     }

@@ -3,6 +3,7 @@ using System.Net;
 
 using Flame.Po.Kubernetes.Tests.Support;
 using Flame.Po.Lifecycle.Cluster;
+using Flame.Testing;
 
 using k8s;
 using k8s.Autorest;
@@ -148,11 +149,11 @@ public sealed class ResilienceHandlerTests
         clock.Elapsed.Should().BeLessThan(DidNotWait);
         error.StatusCode.Should().Be(HttpStatusCode.GatewayTimeout);
         error.Message.Should().Contain("did not answer");
-        await Until(() => server.Requests.Count == 3, "the read is tried three times (one attempt and two retries)");
+        await Wait.UntilAsync(() => server.Requests.Count == 3, DidNotWait, "the read is tried three times (one attempt and two retries)", TimeSpan.FromMilliseconds(20));
 
         var create = () => client.AppsV1.CreateNamespacedDeploymentAsync(Deployment(), "flame");
         await create.Should().ThrowAsync<HttpRequestException>();
-        await Until(() => server.Requests.Count >= 4, "the create was sent");
+        await Wait.UntilAsync(() => server.Requests.Count >= 4, DidNotWait, "the create was sent", TimeSpan.FromMilliseconds(20));
         server.Requests.Should().HaveCount(4, "a create that timed out may have been processed: it is not repeated");
     }
 
@@ -197,16 +198,5 @@ public sealed class ResilienceHandlerTests
 
         (await read.Should().ThrowAsync<HttpOperationException>()).Which.Response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         server.Requests.Should().ContainSingle();
-    }
-
-    private static async Task Until(Func<bool> condition, string because)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition() && deadline.Elapsed < DidNotWait)
-        {
-            await Task.Delay(20);
-        }
-
-        condition().Should().BeTrue(because);
     }
 }

@@ -69,6 +69,31 @@ public sealed class ServiceProxyTests
         server.Requests.Should().HaveCount(31, "the list reached the API server: its own answers were all fine");
     }
 
+    [Fact]
+    public async Task A_kubeconfig_tls_server_name_is_the_host_of_proxied_requests_as_of_the_clients_own()
+    {
+        // A cluster reached under another address than its certificate's name (kubeconfig tls-server-name): TLS
+        // checks the certificate against the Host, so a proxied request without it would fail where lists succeed.
+        await using var server = await ScriptedApiServer.StartAsync((c, _) => ScriptedApiServer.Json(c, 200, """{"metadata":{},"items":[]}"""));
+        using var cluster = server.Connection(tlsServerName: "kubernetes.flame.internal");
+
+        await cluster.Client.CoreV1.ListNamespacedPodAsync(cluster.Namespace);
+        using var response = await cluster.ProxyAsync("nginx-x", 80, "/analysis/healthz", HttpMethod.Get, body: null, CancellationToken.None);
+
+        server.Requests.Select(r => r.Host).Should().Equal("kubernetes.flame.internal", "kubernetes.flame.internal");
+    }
+
+    [Fact]
+    public async Task Without_a_tls_server_name_the_proxied_request_goes_to_the_server_address()
+    {
+        await using var server = await ScriptedApiServer.StartAsync((c, _) => ScriptedApiServer.Json(c, 200, "{}"));
+        using var cluster = server.Connection();
+
+        using var response = await cluster.ProxyAsync("nginx-x", 80, "/analysis/healthz", HttpMethod.Get, body: null, CancellationToken.None);
+
+        server.Requests.Single().Host.Should().Be(server.Address.Authority);
+    }
+
     [Theory]
     [InlineData("/../../api/v1/namespaces/flame/secrets")]
     [InlineData("/analysis/..")]

@@ -1,6 +1,7 @@
 using System.Text;
 
 using Flame.Po.Kubernetes.Tests.Support;
+using Flame.Po.Lifecycle.Reconciler;
 using Flame.Po.Lifecycle.Workloads;
 using Flame.Po.Lifecycle.Workloads.Nginx;
 
@@ -70,6 +71,11 @@ public sealed class AnalysisManifestsTests
         var objects = Build(SampleWorkloads.Cases[0]);
 
         objects.Select(o => o.Kind).Should().Equal("NetworkPolicy", "NetworkPolicy", "Secret", "Secret", "Deployment", "Service", "ConfigMap", "Deployment", "Service");
+        var sample = SampleWorkloads.Cases[0];
+        var manifests = AnalysisManifests.For(sample.WorkloadRequest(), new WorkloadSettings());
+        var config = NginxConfigRenderer.Render(sample.NginxRequest());
+        objects.Where(o => o is not V1Secret).Select(o => o.Metadata.Name).Should().Equal(
+            CreationOrder.Objects.Select(kind => manifests.Of(kind, config).Metadata.Name), "the create step follows the same list");
     }
 
     [Fact]

@@ -31,7 +31,7 @@ internal sealed class ScriptedApiServer : IAsyncDisposable
         Address = address;
     }
 
-    public sealed record Request(string Method, string PathAndQuery, string? Authorization, string? ContentType, string Body);
+    public sealed record Request(string Method, string PathAndQuery, string? Authorization, string? ContentType, string Body, string Host = "");
 
     public Uri Address { get; }
 
@@ -53,7 +53,7 @@ internal sealed class ScriptedApiServer : IAsyncDisposable
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
-            server!.Requests.Enqueue(new Request(context.Request.Method, context.Request.Path + context.Request.QueryString, context.Request.Headers.Authorization, context.Request.ContentType, body));
+            server!.Requests.Enqueue(new Request(context.Request.Method, context.Request.Path + context.Request.QueryString, context.Request.Headers.Authorization, context.Request.ContentType, body, context.Request.Host.Value ?? ""));
             await handler(context, Interlocked.Increment(ref count) - 1);
         });
         await app.StartAsync();
@@ -71,8 +71,10 @@ internal sealed class ScriptedApiServer : IAsyncDisposable
     /// A <see cref="ClusterConnection"/> to this server through a kubeconfig (bearer <see cref="Token"/>, namespace
     /// <see cref="Namespace"/>), for code that takes the connection rather than a client (the service proxy).
     /// </summary>
-    public ClusterConnection Connection()
+    /// <param name="tlsServerName">The cluster's <c>tls-server-name</c>, when the test needs one.</param>
+    public ClusterConnection Connection(string? tlsServerName = null)
     {
+        var tls = tlsServerName is null ? "" : $", tls-server-name: {tlsServerName}";
         var path = Path.Combine(Path.GetTempPath(), $"flame-scripted-{Guid.NewGuid():N}.kubeconfig");
         File.WriteAllText(path, $$"""
             apiVersion: v1
@@ -80,7 +82,7 @@ internal sealed class ScriptedApiServer : IAsyncDisposable
             current-context: scripted
             clusters:
             - name: scripted
-              cluster: {server: "{{Address.AbsoluteUri}}"}
+              cluster: {server: "{{Address.AbsoluteUri}}"{{tls}}}
             contexts:
             - name: scripted
               context: {cluster: scripted, user: scripted, namespace: {{Namespace}}}

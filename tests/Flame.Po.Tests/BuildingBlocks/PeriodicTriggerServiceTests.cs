@@ -1,6 +1,7 @@
 using Flame.Po.Dapr;
 using Flame.Po.Dapr.Embedded;
 using Flame.Po.Dapr.Triggers;
+using Flame.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -38,11 +39,7 @@ public sealed class PeriodicTriggerServiceTests
         var trigger = provider.GetRequiredService<PeriodicTriggerService>();
 
         await trigger.StartAsync(CancellationToken.None);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (counter.Runs < 5)
-        {
-            await Task.Delay(10, timeout.Token);
-        }
+        await Wait.UntilAsync(() => counter.Runs >= 5, TimeSpan.FromSeconds(10), poll: TimeSpan.FromMilliseconds(10));
 
         await trigger.StopAsync(CancellationToken.None);
         var afterStop = counter.Runs;

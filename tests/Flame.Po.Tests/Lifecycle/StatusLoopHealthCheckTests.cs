@@ -1,13 +1,13 @@
 using Flame.Po.Lifecycle.StatusLoop;
-using Flame.Po.Tests.Support;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Flame.Po.Tests.Lifecycle;
 
 public sealed class StatusLoopHealthCheckTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero));
     private readonly StatusLoopHeartbeat _heartbeat;
     private readonly StatusLoopHealthCheck _check;
 

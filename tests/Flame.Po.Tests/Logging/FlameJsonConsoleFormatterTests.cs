@@ -97,6 +97,87 @@ public sealed class FlameJsonConsoleFormatterTests
         json.RootElement.GetProperty("msg").GetString().Should().StartWith("Grüße");
     }
 
+    [Fact]
+    public void Template_fields_are_written_snake_case_once_next_to_scope_fields_of_the_same_name()
+    {
+        var scopes = new LoggerExternalScopeProvider();
+        using var outer = scopes.Push(new Dictionary<string, object?> { ["analysis_id"] = "from-scope", ["deployment"] = "analysis-x-2", ["TraceId"] = "abc" });
+
+        var line = Format(LogLevel.Information, LogEvents.Action, "Analysis {AnalysisId} ({Status}, {Phase}): {Step} in {DurationMs} ms", scopes, null,
+            ("AnalysisId", "from-message"), ("Status", "executing"), ("Phase", "Active"), ("Step", "Wait"), ("DurationMs", 12L));
+
+        using var json = JsonDocument.Parse(line);
+        var names = json.RootElement.EnumerateObject().Select(p => p.Name).ToList();
+        names.Should().OnlyHaveUniqueItems();
+        names.Should().OnlyContain(name => name.All(c => !char.IsUpper(c)), "every field is snake_case: {0}", string.Join(", ", names));
+        json.RootElement.GetProperty("analysis_id").GetString().Should().Be("from-message", "the message's field wins over the scope's");
+        json.RootElement.GetProperty("status").GetString().Should().Be("executing");
+        json.RootElement.GetProperty("phase").GetString().Should().Be("Active");
+        json.RootElement.GetProperty("step").GetString().Should().Be("Wait");
+        json.RootElement.GetProperty("duration_ms").GetInt64().Should().Be(12);
+        json.RootElement.GetProperty("deployment").GetString().Should().Be("analysis-x-2");
+        json.RootElement.GetProperty("trace_id").GetString().Should().Be("abc");
+        json.RootElement.GetProperty("level").GetString().Should().Be("ACTION");
+    }
+
+    [Theory]
+    [InlineData("AnalysisId", "analysis_id")]
+    [InlineData("analysis_id", "analysis_id")]
+    [InlineData("DurationMs", "duration_ms")]
+    [InlineData("building_blocks", "building_blocks")]
+    [InlineData("HTTPStatus", "http_status")]
+    [InlineData("@Record", "record")]
+    [InlineData("Error", "error")]
+    public void Field_names_are_snake_case(string name, string expected) =>
+        FlameJsonConsoleFormatter.FieldName(name).Should().Be(expected);
+
+    [Fact]
+    public void A_template_error_is_the_error_field_unless_an_exception_is_logged()
+    {
+        using (var json = JsonDocument.Parse(Format(LogLevel.Warning, default, "Hub delivery failed: {Error}", ("Error", "connection refused"))))
+        {
+            json.RootElement.GetProperty("error").GetString().Should().Be("connection refused");
+        }
+
+        var line = Format(LogLevel.Error, default, "failed: {Error}", new InvalidOperationException("boom"), ("Error", "text"));
+        line.Split("\"error\"").Should().HaveCount(2, "the field is written once");
+        using var withException = JsonDocument.Parse(line);
+        withException.RootElement.GetProperty("error").GetString().Should().Contain("InvalidOperationException");
+    }
+
+    [Fact]
+    public void Secrets_are_masked_in_snake_cased_fields_of_real_loggers_too()
+    {
+        using var writer = new StringWriter();
+        var formatter = new FlameJsonConsoleFormatter(new StaticOptionsMonitor<FlameJsonFormatterOptions>(
+            new FlameJsonFormatterOptions { Redactor = new SecretRedactor([Secret]) }));
+        var scopes = new LoggerExternalScopeProvider();
+        var logger = new WriterLogger(formatter, scopes, writer);
+        using (logger.BeginScope(new Dictionary<string, object?> { ["client_secret"] = Secret }))
+        {
+            logger.LogWarning("Keycloak refused {ClientId} with {ClientSecret}", "flame-po", Secret);
+        }
+
+        var line = writer.ToString();
+        line.Should().NotContain(Secret);
+        using var json = JsonDocument.Parse(line);
+        json.RootElement.GetProperty("client_id").GetString().Should().Be("flame-po");
+        json.RootElement.GetProperty("client_secret").GetString().Should().Be("***");
+        json.RootElement.EnumerateObject().Select(p => p.Name).Should().OnlyHaveUniqueItems().And.NotContain("ClientSecret");
+    }
+
+    /// <summary>An <see cref="ILogger"/> whose entries go through the formatter, as the console logger hands them over.</summary>
+    private sealed class WriterLogger(FlameJsonConsoleFormatter formatter, IExternalScopeProvider scopes, TextWriter writer) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => scopes.Push(state);
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter1) =>
+            formatter.Write(new LogEntry<TState>(logLevel, "Flame.Test", eventId, state, exception, formatter1), scopes, writer);
+    }
+
     private static string Format(
         LogLevel level, EventId eventId, string message, params (string Key, object? Value)[] fields) =>
         Format(level, eventId, message, null, null, fields);

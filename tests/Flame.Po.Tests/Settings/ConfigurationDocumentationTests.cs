@@ -10,7 +10,11 @@ namespace Flame.Po.Tests.Settings;
 public sealed class ConfigurationDocumentationTests
 {
     /// <summary>Variables read directly rather than through a settings class.</summary>
-    private static readonly string[] DirectlyRead = ["PO_TARGET", "PO_PORT", "LOG_LEVEL", "APP_ID"];
+    private static readonly string[] DirectlyRead =
+    [
+        "PO_TARGET", "PO_PORT", "LOG_LEVEL", "APP_ID",
+        "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_SERVICE_NAME", "OTEL_SDK_DISABLED", "OTEL_TRACES_EXPORTER",
+    ];
 
     public static TheoryData<string> Variables()
     {

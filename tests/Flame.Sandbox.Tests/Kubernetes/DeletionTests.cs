@@ -1,6 +1,8 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 
 using Flame.Sandbox.Tests.Support;
+using Flame.Testing;
 
 namespace Flame.Sandbox.Tests.Kubernetes;
 
@@ -99,12 +101,6 @@ public sealed class DeletionTests
         await WaitUntilAsync(() => h.Server.Objects.Get("namespaces", null, "scratch") is null);
     }
 
-    internal static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var ct = SandboxHarness.Timeout();
-        while (!condition())
-        {
-            await Task.Delay(10, ct);
-        }
-    }
+    internal static Task WaitUntilAsync(Func<bool> condition, [CallerArgumentExpression(nameof(condition))] string? what = null) =>
+        Wait.UntilAsync(condition, SandboxHarness.Patience, what, TimeSpan.FromMilliseconds(10));
 }

@@ -1,4 +1,5 @@
 using Flame.Sandbox.Tests.Support;
+using Flame.Testing;
 
 using Xunit.Abstractions;
 
@@ -75,19 +76,8 @@ public sealed class ServiceAccountTokenRotationTests(ITestOutputHelper output)
         HostServiceAccountState().Should().Be(hostBefore);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, ClusterProbeProcess probe, string what)
-    {
-        var deadline = DateTimeOffset.UtcNow + timeout;
-        while (!condition())
-        {
-            if (probe.HasExited || DateTimeOffset.UtcNow > deadline)
-            {
-                throw new TimeoutException($"waited {timeout} for {what} in vain.\n{probe.Output()}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, ClusterProbeProcess probe, string what) =>
+        Wait.UntilAsync(condition, timeout, what, stopIf: () => probe.HasExited, details: probe.Output);
 
     /// <summary>What the machine (outside the probe's namespace) has under /var/run/secrets: usually nothing.</summary>
     private static string HostServiceAccountState()
