@@ -56,6 +56,7 @@ public sealed class ClusterView
         var present = DeploymentObjects.None;
         var stale = false;
         V1ConfigMap? configMap = null;
+        V1Deployment? nginx = null;
         foreach (var item in objects)
         {
             if (item is V1Secret)
@@ -73,6 +74,7 @@ public sealed class ClusterView
             {
                 present |= kind;
                 configMap = item as V1ConfigMap ?? configMap;
+                nginx = kind == DeploymentObjects.NginxDeployment ? (V1Deployment)item : nginx;
             }
         }
 
@@ -87,7 +89,7 @@ public sealed class ClusterView
             AnyObjectPresent = objects.Count > 0,
             AnalysisPod = observedPod,
             NginxReady = NginxReady(names),
-            NginxConfigStale = configMap is not null && observedPod?.PodIp is { } ip && IsStale(configMap, names, record.ProjectId, ip),
+            NginxConfigStale = configMap is not null && observedPod?.PodIp is { } ip && IsStale(configMap, nginx, names, record.ProjectId, ip),
             NodeServicesKnown = Node.IsKnown,
             Probe = probe,
         };
@@ -102,15 +104,28 @@ public sealed class ClusterView
             && status.ContainerStatuses?.Any(c => c.State?.Running is not null) == true;
     }
 
-    private bool IsStale(V1ConfigMap configMap, WorkloadNames names, string projectId, string podIp)
+    /// <summary>
+    /// Whether the nginx ConfigMap, or the config hash on the nginx pod template, differs from the config rendered
+    /// with today's pod IPs. The update writes the ConfigMap before it rolls nginx; a process that stops between the
+    /// two leaves a current ConfigMap and an old hash, and the next tick rolls nginx.
+    /// </summary>
+    private bool IsStale(V1ConfigMap configMap, V1Deployment? nginx, WorkloadNames names, string projectId, string podIp)
     {
         if (!Node.IsKnown || !IPAddress.TryParse(podIp, out var ip))
         {
             return false;
         }
 
+        var wanted = Node.RenderNginxConfig(names, projectId, ip);
         var current = configMap.Data is { } data && data.TryGetValue(AnalysisManifests.NginxConfigKey, out var text) ? text : null;
-        return current != Node.RenderNginxConfig(names, projectId, ip);
+        if (current != wanted)
+        {
+            return true;
+        }
+
+        var rolled = nginx?.Spec?.Template?.Metadata?.Annotations is { } annotations
+            && annotations.TryGetValue(AnalysisManifests.NginxConfigHashAnnotation, out var hash) ? hash : null;
+        return nginx is not null && rolled != AnalysisManifests.NginxConfigHash(wanted);
     }
 
     private static DeploymentObjects KindOf(IKubernetesObject<V1ObjectMeta> item, WorkloadNames names) => (item, item.Metadata.Name) switch

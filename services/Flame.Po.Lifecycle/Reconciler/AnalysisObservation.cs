@@ -20,7 +20,10 @@ public sealed record AnalysisObservation
     /// <summary>The nginx pod runs and can forward to the analysis.</summary>
     public bool NginxReady { get; init; }
 
-    /// <summary>The nginx ConfigMap differs from the config rendered with today's pod IPs (docs/compatibility.md#b9).</summary>
+    /// <summary>
+    /// The nginx ConfigMap, or the config hash nginx was rolled with, differs from the config rendered with today's
+    /// pod IPs (docs/compatibility.md#b9).
+    /// </summary>
     public bool NginxConfigStale { get; init; }
 
     /// <summary>Node services and source pod IPs needed by the nginx config are all known.</summary>

@@ -246,7 +246,7 @@ public sealed class AnalysisManifests
                 Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [WorkloadLabels.App] = Names.Nginx } },
                 Template = new V1PodTemplateSpec
                 {
-                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal), Annotations = new Dictionary<string, string> { [NginxConfigHashAnnotation] = Sha256(nginxConfig) } },
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal), Annotations = new Dictionary<string, string> { [NginxConfigHashAnnotation] = NginxConfigHash(nginxConfig) } },
                     Spec = RestrictedPod(
                         [container],
                         imagePullSecrets: null,
@@ -410,5 +410,9 @@ public sealed class AnalysisManifests
         Ports = [new V1NetworkPolicyPort { Protocol = "UDP", Port = 53 }, new V1NetworkPolicyPort { Protocol = "TCP", Port = 53 }],
     };
 
-    private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    /// <summary>
+    /// The value of <see cref="NginxConfigHashAnnotation"/> on the nginx pod template for <paramref name="nginxConfig"/>:
+    /// a changed config changes the template, so Kubernetes rolls nginx and it loads the new config.
+    /// </summary>
+    public static string NginxConfigHash(string nginxConfig) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(nginxConfig)));
 }

@@ -1,4 +1,5 @@
 using Flame.Po.Core.Analyses;
+using Flame.Po.Lifecycle.Cluster;
 using Flame.Po.Lifecycle.Commands;
 using Flame.Po.Lifecycle.Workloads;
 using Flame.Testing;
@@ -50,13 +51,52 @@ public sealed class RunningAnalysisCareTests : IAsyncLifetime
 
         await _h.Host.Services.GetRequiredService<CleanupCommands>().CleanupAsync(["mb"], CancellationToken.None);
 
-        await Wait.UntilAsync(() => NginxConfig(names) != before, TimeSpan.FromSeconds(30));
+        // The update writes the ConfigMap, then rolls nginx: two requests, so wait for both.
+        await Wait.UntilAsync(() => NginxConfig(names) != before && NginxAnnotation(names) != annotationBefore, TimeSpan.FromSeconds(30));
 
         NginxConfig(names).Should().NotBe(before, "the allow-list follows the broker's new pod address");
         NginxAnnotation(names).Should().NotBe(annotationBefore, "nginx is rolled to load the new config");
+        NginxAnnotation(names).Should().Be(AnalysisManifests.NginxConfigHash(NginxConfig(names)!), "the rolled template carries the hash of the config it loads");
         await _h.Commands.StopAsync([command.AnalysisId], CancellationToken.None);
         await _h.WaitForFinishedAsync(command.AnalysisId);
     }
+
+    [Fact]
+    public async Task Nginx_is_rolled_on_a_later_tick_when_the_roll_failed_after_the_new_config_was_written()
+    {
+        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-3000s");
+        await _h.Commands.CreateAsync(command, CancellationToken.None);
+        var record = await _h.WaitForAsync(command.AnalysisId, r => r.Status == AnalysisStatus.Executing);
+        var names = WorkloadNames.For(command.AnalysisId, record.RestartCounter);
+        var before = NginxConfig(names);
+        var annotationBefore = NginxAnnotation(names);
+        var oldBroker = RunningBrokerAddress()!;
+        var failedRoll = new Flame.Sandbox.Faults.FaultRule { Route = "k8s:update:deployments", StatusCode = 500 };
+        _h.Sandbox.Faults.Add(failedRoll);
+
+        await _h.Host.Services.GetRequiredService<CleanupCommands>().CleanupAsync(["mb"], CancellationToken.None);
+        // Wait for the final config (the new broker pod's address in, the old one out), not an intermediate one,
+        // and until the client's retries of the roll have given up.
+        var attempts = new KubernetesResilienceOptions().MaxRetries + 1;
+        await Wait.UntilAsync(
+            () => _h.Sandbox.Faults.Fired(failedRoll) >= attempts && RunningBrokerAddress() is { } ip && ip != oldBroker
+                && NginxConfig(names) is { } config && config.Contains($"allow {ip};", StringComparison.Ordinal) && !config.Contains($"allow {oldBroker};", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30));
+        NginxAnnotation(names).Should().Be(annotationBefore, "the roll failed: the ConfigMap is new, nginx still runs the old config");
+        _h.Sandbox.Faults.Clear();
+
+        await Wait.UntilAsync(() => NginxAnnotation(names) != annotationBefore, TimeSpan.FromSeconds(30));
+
+        NginxAnnotation(names).Should().Be(AnalysisManifests.NginxConfigHash(NginxConfig(names)!), "a current ConfigMap with an old hash on nginx is still stale");
+        await _h.Commands.StopAsync([command.AnalysisId], CancellationToken.None);
+        await _h.WaitForFinishedAsync(command.AnalysisId);
+    }
+
+    private string? RunningBrokerAddress() =>
+        _h.Sandbox.Objects.List("pods", _h.Sandbox.Namespace, $"{WorkloadLabels.Component}={NodeServiceDiscovery.MessageBrokerComponent}")
+            .Where(pod => pod["metadata"]?["deletionTimestamp"] is null && pod["status"]?["phase"]?.GetValue<string>() == "Running")
+            .Select(pod => pod["status"]?["podIP"]?.GetValue<string>())
+            .FirstOrDefault(ip => ip is not null);
 
     private string? NginxConfig(WorkloadNames names) =>
         _h.Sandbox.Objects.Get("configmaps", _h.Sandbox.Namespace, names.NginxConfigMap)?["data"]?[AnalysisManifests.NginxConfigKey]?.GetValue<string>();
