@@ -41,17 +41,6 @@ public sealed class ApiAuthTests(ApiFixture f) : IClassFixture<ApiFixture>
         (await f.RecordAsync(f.Victim))!.Desired.Should().Be(DesiredState.Running);
     }
 
-    [Fact]
-    public async Task An_unknown_kid_makes_the_api_reread_the_realm_keys_before_refusing()
-    {
-        var before = CertsRequests();
-
-        using var response = await f.SendAsync(HttpMethod.Get, "/po/status", Tokens.WrongKey(Tokens.ManagementClientId));
-
-        await ApiFixture.ShouldBeProblemAsync(response, 401);
-        CertsRequests().Should().BeGreaterThan(before, "a token with an unknown kid triggers a JWKS refresh");
-    }
-
     [Theory]
     [InlineData("analysis")]
     [InlineData("other-client")]
@@ -149,7 +138,4 @@ public sealed class ApiAuthTests(ApiFixture f) : IClassFixture<ApiFixture>
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
     }
-
-    private long CertsRequests() =>
-        f.H.Sandbox.Counters.Snapshot().Where(p => p.Key.Contains("certs", StringComparison.Ordinal)).Sum(p => p.Value);
 }

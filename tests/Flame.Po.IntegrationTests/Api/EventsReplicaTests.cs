@@ -19,6 +19,12 @@ public sealed class EventsReplicaTests
     {
         await using var h = await LifecycleHarness.StartAsync(new Dictionary<string, string?> { ["ORPHAN_GRACE"] = "15" }, timeScale: 0.05);
         var replica = await h.StartReplicaAsync();
+        // NOTIFY is live only: both hosts must listen before the create announces its first event.
+        await Flame.Testing.Wait.UntilAsync(
+            async () => await h.Database.CountAsync(
+                $"SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN {Flame.Po.Dapr.Embedded.FanOutListener.Channel}'") == 2,
+            Wait,
+            "both hosts to listen for events");
         var token = h.Sandbox.Tokens.Management();
         await using var first = await EventStreamReader.OpenAsync(h.Host.Http, token);
         await using var second = await EventStreamReader.OpenAsync(replica.Http, token);

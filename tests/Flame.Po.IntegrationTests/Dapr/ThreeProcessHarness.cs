@@ -100,13 +100,13 @@ public sealed partial class ThreeProcessHarness : IAsyncDisposable
         settings["HUB_SYNC_INTERVAL"] = "0.2";
         settings["HUB_LOGGING"] = "true";
         settings["STATUS_LOOP_INTERVAL"] = "0.5";
-        settings["STARTUP_GRACE"] = "5";
+        settings["STARTUP_GRACE"] = "8";
         settings["PENDING_TIMEOUT"] = "1";
-        settings["UNRESPONSIVE_TIMEOUT"] = "2";
+        settings["UNRESPONSIVE_TIMEOUT"] = "10";
         settings["RESTART_BACKOFF_BASE"] = "0.05";
         settings["RESTART_BACKOFF_MAX"] = "0.2";
         settings["ORPHAN_GRACE"] = "15";
-        settings["HEALTHZ_TIMEOUT"] = "2";
+        settings["HEALTHZ_TIMEOUT"] = "3";
         settings["LOG_LEVEL"] = "warning";
         settings["PO_BUILDING_BLOCKS"] = "dapr";
         settings["APP_API_TOKEN"] = AppToken;

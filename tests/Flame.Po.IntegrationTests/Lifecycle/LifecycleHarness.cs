@@ -55,13 +55,13 @@ public sealed class LifecycleHarness : IAsyncDisposable
         settings["RESULT_CLIENT_ID"] = "flame-po";
         settings["RESULT_CLIENT_SECRET"] = "flame-po-secret";
         settings["STATUS_LOOP_INTERVAL"] = "0.2";
-        settings["STARTUP_GRACE"] = "5";
+        settings["STARTUP_GRACE"] = "8";
         settings["PENDING_TIMEOUT"] = "1";
-        settings["UNRESPONSIVE_TIMEOUT"] = "2";
+        settings["UNRESPONSIVE_TIMEOUT"] = "10";
         settings["RESTART_BACKOFF_BASE"] = "0.05";
         settings["RESTART_BACKOFF_MAX"] = "0.2";
         settings["ORPHAN_GRACE"] = "1";
-        settings["HEALTHZ_TIMEOUT"] = "2";
+        settings["HEALTHZ_TIMEOUT"] = "3";
         if (hub)
         {
             settings["HUB_URL_CORE"] = sandbox.HubUrl;
@@ -113,7 +113,15 @@ public sealed class LifecycleHarness : IAsyncDisposable
     /// <summary>A second replica of the whole host on the same database and cluster: its status loop ticks too.</summary>
     public async Task<RunningHost> StartReplicaAsync()
     {
-        var replica = await RunningHost.StartAsync(HostTarget.All, _settings);
+        // A replica's orphan sweep cannot see the creates in flight in this host (CreatesInFlight is per process):
+        // only the grace protects them, so a short test grace would let a slow create lose its Secrets.
+        var settings = new Dictionary<string, string?>(_settings);
+        if (!double.TryParse(settings.GetValueOrDefault("ORPHAN_GRACE"), System.Globalization.CultureInfo.InvariantCulture, out var grace) || grace < 15)
+        {
+            settings["ORPHAN_GRACE"] = "15";
+        }
+
+        var replica = await RunningHost.StartAsync(HostTarget.All, settings);
         _replicas.Add(replica);
         return replica;
     }

@@ -110,7 +110,8 @@ public sealed class LifecycleScenarioTests : IAsyncLifetime
     [Fact]
     public async Task Delete_removes_every_object_the_Keycloak_client_and_the_record()
     {
-        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-60s");
+        // Long enough that "executing" cannot be skipped or left before the test sees it.
+        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-6000s");
         await _h.Commands.CreateAsync(command, CancellationToken.None);
         await _h.WaitForAsync(command.AnalysisId, r => r.Status == AnalysisStatus.Executing);
 

@@ -24,7 +24,7 @@ public sealed class RbacCoverageTests : IAsyncLifetime
     [Fact]
     public async Task A_full_lifecycle_sends_exactly_the_requests_the_permission_list_names()
     {
-        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-3000s");
+        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-360000s");
         await _h.Commands.CreateAsync(command, CancellationToken.None);
         var record = await _h.WaitForAsync(command.AnalysisId, r => r.Status == AnalysisStatus.Executing);
         var names = WorkloadNames.For(command.AnalysisId, record.RestartCounter);
@@ -36,7 +36,9 @@ public sealed class RbacCoverageTests : IAsyncLifetime
         // reconciler re-render nginx (ConfigMap and Deployment get + update).
         await Wait.UntilAsync(() => app.Token != firstToken, TimeSpan.FromSeconds(30));
         await _h.Host.Services.GetRequiredService<CleanupCommands>().CleanupAsync(["mb"], CancellationToken.None);
-        await Wait.UntilAsync(() => NginxConfig(names) != nginxConfig, TimeSpan.FromSeconds(30));
+        // Two writes: the ConfigMap, then the nginx Deployment's config hash (the roll).
+        var rolledWith = NginxHash(names);
+        await Wait.UntilAsync(() => NginxConfig(names) != nginxConfig && NginxHash(names) != rolledWith, TimeSpan.FromSeconds(30));
         // Stop archives the pod logs (pods/log) and deletes the workload; delete removes the Secrets too.
         await _h.Commands.StopAsync([command.AnalysisId], CancellationToken.None);
         await _h.WaitForFinishedAsync(command.AnalysisId);
@@ -76,4 +78,7 @@ public sealed class RbacCoverageTests : IAsyncLifetime
 
     private string? NginxConfig(WorkloadNames names) =>
         _h.Sandbox.Objects.Get("configmaps", _h.Sandbox.Namespace, names.NginxConfigMap)?["data"]?[AnalysisManifests.NginxConfigKey]?.GetValue<string>();
+
+    private string? NginxHash(WorkloadNames names) =>
+        _h.Sandbox.Objects.Get("deployments", _h.Sandbox.Namespace, names.Nginx)?["spec"]?["template"]?["metadata"]?["annotations"]?[AnalysisManifests.NginxConfigHashAnnotation]?.GetValue<string>();
 }

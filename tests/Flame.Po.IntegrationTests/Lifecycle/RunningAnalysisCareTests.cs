@@ -23,7 +23,7 @@ public sealed class RunningAnalysisCareTests : IAsyncLifetime
     [Fact]
     public async Task The_token_is_renewed_in_the_analysis_and_in_its_credentials_Secret()
     {
-        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-3000s");
+        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-360000s");
         await _h.Commands.CreateAsync(command, CancellationToken.None);
         var record = await _h.WaitForAsync(command.AnalysisId, r => r.Status == AnalysisStatus.Executing);
         var app = _h.Sandbox.FindAnalysis(record.DeploymentName)!;
@@ -42,7 +42,7 @@ public sealed class RunningAnalysisCareTests : IAsyncLifetime
     [Fact]
     public async Task A_new_message_broker_pod_address_reaches_the_nginx_allow_list()
     {
-        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-3000s");
+        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-360000s");
         await _h.Commands.CreateAsync(command, CancellationToken.None);
         var record = await _h.WaitForAsync(command.AnalysisId, r => r.Status == AnalysisStatus.Executing);
         var names = WorkloadNames.For(command.AnalysisId, record.RestartCounter);
@@ -64,7 +64,7 @@ public sealed class RunningAnalysisCareTests : IAsyncLifetime
     [Fact]
     public async Task Nginx_is_rolled_on_a_later_tick_when_the_roll_failed_after_the_new_config_was_written()
     {
-        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-3000s");
+        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-360000s");
         await _h.Commands.CreateAsync(command, CancellationToken.None);
         var record = await _h.WaitForAsync(command.AnalysisId, r => r.Status == AnalysisStatus.Executing);
         var names = WorkloadNames.For(command.AnalysisId, record.RestartCounter);

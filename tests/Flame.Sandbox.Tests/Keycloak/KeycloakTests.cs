@@ -39,6 +39,24 @@ public sealed class KeycloakTests
     }
 
     [Fact]
+    public async Task A_rotated_realm_signs_with_the_new_key_and_keeps_publishing_the_old_one()
+    {
+        await using var h = await SandboxHarness.StartAsync();
+        var before = h.Server.Tokens.Analysis("0b7f1e2a-1111-4222-8333-944455556666");
+        var oldKid = h.Server.Keycloak.Signer.Kid;
+
+        var next = h.Server.Keycloak.RotateSigningKey();
+        var after = h.Server.Tokens.Analysis("0b7f1e2a-1111-4222-8333-944455556666");
+
+        next.Kid.Should().NotBe(oldKid);
+        var jwks = await GetJsonAsync(h.Anonymous, $"{h.Server.KeycloakUrl}/protocol/openid-connect/certs");
+        jwks["keys"]!.AsArray().Select(k => k.S("kid")).Should().Equal(next.Kid, oldKid);
+        new JwtSecurityTokenHandler().ReadJwtToken(after).Header.Kid.Should().Be(next.Kid, "new tokens are signed with the active key");
+        (await ValidateAsync(h, after)).IsValid.Should().BeTrue();
+        (await ValidateAsync(h, before)).IsValid.Should().BeTrue("tokens signed before the rotation stay valid until they expire");
+    }
+
+    [Fact]
     public async Task Bad_tokens_fail_validation()
     {
         await using var h = await SandboxHarness.StartAsync();

@@ -16,7 +16,7 @@ public static class KeycloakEndpoints
     {
         var realmGroup = app.MapGroup($"{prefix}/realms/{{realmName}}");
         realmGroup.MapGet("/.well-known/openid-configuration", (string realmName) => RealmOr404(realm, realmName, () => Results.Json(Discovery(realm))));
-        realmGroup.MapGet("/protocol/openid-connect/certs", (string realmName) => RealmOr404(realm, realmName, () => Results.Json(new JsonObject { ["keys"] = new JsonArray(realm.Signer.Jwk()) })));
+        realmGroup.MapGet("/protocol/openid-connect/certs", (string realmName) => RealmOr404(realm, realmName, () => Results.Json(new JsonObject { ["keys"] = new JsonArray([.. realm.PublishedSigners.Select(signer => (JsonNode)signer.Jwk())]) })));
         realmGroup.MapPost("/protocol/openid-connect/token", async (string realmName, HttpRequest request) =>
             realmName == realm.Name ? await TokenAsync(realm, request) : Results.Json(new JsonObject { ["error"] = "Realm does not exist" }, statusCode: 404));
         realmGroup.MapPost("/_sim/tokens", async (string realmName, HttpRequest request) =>
@@ -84,7 +84,7 @@ public static class KeycloakEndpoints
         }
 
         var header = request.Headers.Authorization.ToString();
-        var payload = header.StartsWith("Bearer ", StringComparison.Ordinal) ? realm.Signer.Verify(header["Bearer ".Length..], realm.Time.GetUtcNow()) : null;
+        var payload = header.StartsWith("Bearer ", StringComparison.Ordinal) ? realm.Verify(header["Bearer ".Length..]) : null;
         if (payload is null || payload.Str("iss") != realm.Issuer)
         {
             return Results.Json(new JsonObject { ["error"] = "HTTP 401 Unauthorized" }, statusCode: 401);

@@ -4,12 +4,17 @@ using System.Text.Json.Nodes;
 
 namespace Flame.Sandbox.Keycloak;
 
-/// <summary>The realm state: its signing key, its clients, and how long tokens live.</summary>
+/// <summary>
+/// The realm state: its signing keys, its clients, and how long tokens live. Like Keycloak, a rotated realm signs new
+/// tokens with the new key and keeps publishing the previous ones (passive keys) so tokens signed earlier still verify.
+/// </summary>
 public sealed class KeycloakRealm : IDisposable
 {
     private readonly ConcurrentDictionary<string, KeycloakClient> _clients = new(StringComparer.Ordinal);
     private readonly Random _random;
     private readonly Lock _randomGate = new();
+    private readonly Lock _keysGate = new();
+    private IReadOnlyList<JwtSigner> _published;
 
     public KeycloakRealm(string name, TimeProvider time, TimeSpan tokenLifetime, int seed)
     {
@@ -18,6 +23,7 @@ public sealed class KeycloakRealm : IDisposable
         TokenLifetime = tokenLifetime;
         _random = new Random(seed);
         Signer = new JwtSigner(RSA.Create(2048), NewId());
+        _published = [Signer];
         ForeignSigner = new JwtSigner(RSA.Create(2048), NewId());
     }
 
@@ -31,10 +37,40 @@ public sealed class KeycloakRealm : IDisposable
     /// <summary>Set once the server listens: <c>&lt;base&gt;/realms/&lt;realm&gt;</c>.</summary>
     public string Issuer { get; set; } = "";
 
-    public JwtSigner Signer { get; }
+    /// <summary>The active key: tokens are signed with it.</summary>
+    public JwtSigner Signer { get; private set; }
+
+    /// <summary>Every key in the realm's JWKS (<c>/protocol/openid-connect/certs</c>): the active one first.</summary>
+    public IReadOnlyList<JwtSigner> PublishedSigners
+    {
+        get
+        {
+            lock (_keysGate)
+            {
+                return _published;
+            }
+        }
+    }
 
     /// <summary>A key the realm does not publish, for "signed by the wrong key" tokens.</summary>
     public JwtSigner ForeignSigner { get; }
+
+    /// <summary>A new active key (Keycloak's key rotation); the previous keys stay published.</summary>
+    public JwtSigner RotateSigningKey()
+    {
+        var next = new JwtSigner(RSA.Create(2048), NewId());
+        lock (_keysGate)
+        {
+            _published = [next, .. _published];
+            Signer = next;
+        }
+
+        return next;
+    }
+
+    /// <summary>The payload of a token signed by one of the published keys and not expired; otherwise null.</summary>
+    public JsonObject? Verify(string jwt) =>
+        PublishedSigners.Select(signer => signer.Verify(jwt, Time.GetUtcNow())).FirstOrDefault(payload => payload is not null);
 
     public IReadOnlyCollection<KeycloakClient> Clients => _clients.Values.OrderBy(c => c.ClientId, StringComparer.Ordinal).ToList();
 
@@ -102,7 +138,11 @@ public sealed class KeycloakRealm : IDisposable
 
     public void Dispose()
     {
-        Signer.Dispose();
+        foreach (var signer in PublishedSigners)
+        {
+            signer.Dispose();
+        }
+
         ForeignSigner.Dispose();
     }
 }

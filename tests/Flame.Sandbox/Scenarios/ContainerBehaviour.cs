@@ -21,8 +21,13 @@ public static class ContainerBehaviour
         c.App = app;
         var clock = context.Clock;
 
+        // A report right after a status change may race the PO deleting the pod. Kubernetes lets a terminating
+        // container run for its grace period (30 s by default), so a request in flight then still completes: the
+        // report is bounded by that grace, not cut off by the deletion.
         async Task Report(string level, string message, string status, int? progress)
         {
+            using var grace = CancellationTokenSource.CreateLinkedTokenSource(context.Stopping);
+            grace.CancelAfter(TimeSpan.FromSeconds(30));
             pod.Log(c, $"{level.ToUpperInvariant()}: {message}");
             var body = new JsonObject
             {
@@ -36,7 +41,7 @@ public static class ContainerBehaviour
                 body["progress"] = progress;
             }
 
-            await context.Streamer.SendAsync(body, app.Token, ct);
+            await context.Streamer.SendAsync(body, app.Token, grace.Token);
         }
 
         pod.Log(c, $"INFO: starting analysis {analysisId} (scenario {scenario.Name})");
