@@ -152,6 +152,14 @@ public sealed class LifecycleHarness : IAsyncDisposable
     public Task<AnalysisRecord> WaitForFinishedAsync(string analysisId, TimeSpan? timeout = null) =>
         WaitForAsync(analysisId, r => r.Phase == LifecyclePhase.Finished, timeout);
 
+    /// <summary>The nginx config in the analysis' ConfigMap, or null without one.</summary>
+    public string? NginxConfig(WorkloadNames names) =>
+        Sandbox.Objects.Get("configmaps", Sandbox.Namespace, names.NginxConfigMap)?["data"]?[AnalysisManifests.NginxConfigKey]?.GetValue<string>();
+
+    /// <summary>The config hash nginx was last rolled with (its pod template's annotation), or null without one.</summary>
+    public string? NginxConfigHash(WorkloadNames names) =>
+        Sandbox.Objects.Get("deployments", Sandbox.Namespace, names.Nginx)?["spec"]?["template"]?["metadata"]?["annotations"]?[AnalysisManifests.NginxConfigHashAnnotation]?.GetValue<string>();
+
     /// <summary>Names of every object labelled as belonging to the analysis that is still in the cluster.</summary>
     public IReadOnlyList<string> ObjectsOf(string analysisId) => ObjectsOf(Sandbox, analysisId);
 

@@ -30,15 +30,15 @@ public sealed class RbacCoverageTests : IAsyncLifetime
         var names = WorkloadNames.For(command.AnalysisId, record.RestartCounter);
         var app = _h.Sandbox.FindAnalysis(record.DeploymentName)!;
         var firstToken = app.Token;
-        var nginxConfig = NginxConfig(names);
+        var nginxConfig = _h.NginxConfig(names);
 
         // Token renewal (Secret get + update), then a new broker pod (pod list + delete) that makes the
         // reconciler re-render nginx (ConfigMap and Deployment get + update).
         await Wait.UntilAsync(() => app.Token != firstToken, TimeSpan.FromSeconds(30));
         await _h.Host.Services.GetRequiredService<CleanupCommands>().CleanupAsync(["mb"], CancellationToken.None);
         // Two writes: the ConfigMap, then the nginx Deployment's config hash (the roll).
-        var rolledWith = NginxHash(names);
-        await Wait.UntilAsync(() => NginxConfig(names) != nginxConfig && NginxHash(names) != rolledWith, TimeSpan.FromSeconds(30));
+        var rolledWith = _h.NginxConfigHash(names);
+        await Wait.UntilAsync(() => _h.NginxConfig(names) != nginxConfig && _h.NginxConfigHash(names) != rolledWith, TimeSpan.FromSeconds(30));
         // Stop archives the pod logs (pods/log) and deletes the workload; delete removes the Secrets too.
         await _h.Commands.StopAsync([command.AnalysisId], CancellationToken.None);
         await _h.WaitForFinishedAsync(command.AnalysisId);
@@ -75,10 +75,4 @@ public sealed class RbacCoverageTests : IAsyncLifetime
         };
         return [new(group, resource, verb)];
     }
-
-    private string? NginxConfig(WorkloadNames names) =>
-        _h.Sandbox.Objects.Get("configmaps", _h.Sandbox.Namespace, names.NginxConfigMap)?["data"]?[AnalysisManifests.NginxConfigKey]?.GetValue<string>();
-
-    private string? NginxHash(WorkloadNames names) =>
-        _h.Sandbox.Objects.Get("deployments", _h.Sandbox.Namespace, names.Nginx)?["spec"]?["template"]?["metadata"]?["annotations"]?[AnalysisManifests.NginxConfigHashAnnotation]?.GetValue<string>();
 }

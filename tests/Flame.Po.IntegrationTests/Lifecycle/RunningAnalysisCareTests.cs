@@ -42,34 +42,26 @@ public sealed class RunningAnalysisCareTests : IAsyncLifetime
     [Fact]
     public async Task A_new_message_broker_pod_address_reaches_the_nginx_allow_list()
     {
-        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-360000s");
-        await _h.Commands.CreateAsync(command, CancellationToken.None);
-        var record = await _h.WaitForAsync(command.AnalysisId, r => r.Status == AnalysisStatus.Executing);
-        var names = WorkloadNames.For(command.AnalysisId, record.RestartCounter);
-        var before = NginxConfig(names);
-        var annotationBefore = NginxAnnotation(names);
+        var (id, names) = await StartExecutingAsync();
+        var before = _h.NginxConfig(names);
+        var annotationBefore = _h.NginxConfigHash(names);
 
         await _h.Host.Services.GetRequiredService<CleanupCommands>().CleanupAsync(["mb"], CancellationToken.None);
 
         // The update writes the ConfigMap, then rolls nginx: two requests, so wait for both.
-        await Wait.UntilAsync(() => NginxConfig(names) != before && NginxAnnotation(names) != annotationBefore, TimeSpan.FromSeconds(30));
+        await Wait.UntilAsync(() => _h.NginxConfig(names) != before && _h.NginxConfigHash(names) != annotationBefore, TimeSpan.FromSeconds(30));
 
-        NginxConfig(names).Should().NotBe(before, "the allow-list follows the broker's new pod address");
-        NginxAnnotation(names).Should().NotBe(annotationBefore, "nginx is rolled to load the new config");
-        NginxAnnotation(names).Should().Be(AnalysisManifests.NginxConfigHash(NginxConfig(names)!), "the rolled template carries the hash of the config it loads");
-        await _h.Commands.StopAsync([command.AnalysisId], CancellationToken.None);
-        await _h.WaitForFinishedAsync(command.AnalysisId);
+        _h.NginxConfig(names).Should().NotBe(before, "the allow-list follows the broker's new pod address");
+        _h.NginxConfigHash(names).Should().NotBe(annotationBefore, "nginx is rolled to load the new config");
+        _h.NginxConfigHash(names).Should().Be(AnalysisManifests.NginxConfigHash(_h.NginxConfig(names)!), "the rolled template carries the hash of the config it loads");
+        await StopAsync(id);
     }
 
     [Fact]
     public async Task Nginx_is_rolled_on_a_later_tick_when_the_roll_failed_after_the_new_config_was_written()
     {
-        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-360000s");
-        await _h.Commands.CreateAsync(command, CancellationToken.None);
-        var record = await _h.WaitForAsync(command.AnalysisId, r => r.Status == AnalysisStatus.Executing);
-        var names = WorkloadNames.For(command.AnalysisId, record.RestartCounter);
-        var before = NginxConfig(names);
-        var annotationBefore = NginxAnnotation(names);
+        var (id, names) = await StartExecutingAsync();
+        var annotationBefore = _h.NginxConfigHash(names);
         var oldBroker = RunningBrokerAddress()!;
         var failedRoll = new Flame.Sandbox.Faults.FaultRule { Route = "k8s:update:deployments", StatusCode = 500 };
         _h.Sandbox.Faults.Add(failedRoll);
@@ -80,16 +72,29 @@ public sealed class RunningAnalysisCareTests : IAsyncLifetime
         var attempts = new KubernetesResilienceOptions().MaxRetries + 1;
         await Wait.UntilAsync(
             () => _h.Sandbox.Faults.Fired(failedRoll) >= attempts && RunningBrokerAddress() is { } ip && ip != oldBroker
-                && NginxConfig(names) is { } config && config.Contains($"allow {ip};", StringComparison.Ordinal) && !config.Contains($"allow {oldBroker};", StringComparison.Ordinal),
+                && _h.NginxConfig(names) is { } config && config.Contains($"allow {ip};", StringComparison.Ordinal) && !config.Contains($"allow {oldBroker};", StringComparison.Ordinal),
             TimeSpan.FromSeconds(30));
-        NginxAnnotation(names).Should().Be(annotationBefore, "the roll failed: the ConfigMap is new, nginx still runs the old config");
+        _h.NginxConfigHash(names).Should().Be(annotationBefore, "the roll failed: the ConfigMap is new, nginx still runs the old config");
         _h.Sandbox.Faults.Clear();
 
-        await Wait.UntilAsync(() => NginxAnnotation(names) != annotationBefore, TimeSpan.FromSeconds(30));
+        await Wait.UntilAsync(() => _h.NginxConfigHash(names) != annotationBefore, TimeSpan.FromSeconds(30));
 
-        NginxAnnotation(names).Should().Be(AnalysisManifests.NginxConfigHash(NginxConfig(names)!), "a current ConfigMap with an old hash on nginx is still stale");
-        await _h.Commands.StopAsync([command.AnalysisId], CancellationToken.None);
-        await _h.WaitForFinishedAsync(command.AnalysisId);
+        _h.NginxConfigHash(names).Should().Be(AnalysisManifests.NginxConfigHash(_h.NginxConfig(names)!), "a current ConfigMap with an old hash on nginx is still stale");
+        await StopAsync(id);
+    }
+
+    private async Task<(string Id, WorkloadNames Names)> StartExecutingAsync()
+    {
+        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-360000s");
+        await _h.Commands.CreateAsync(command, CancellationToken.None);
+        var record = await _h.WaitForAsync(command.AnalysisId, r => r.Status == AnalysisStatus.Executing);
+        return (command.AnalysisId, WorkloadNames.For(command.AnalysisId, record.RestartCounter));
+    }
+
+    private async Task StopAsync(string id)
+    {
+        await _h.Commands.StopAsync([id], CancellationToken.None);
+        await _h.WaitForFinishedAsync(id);
     }
 
     private string? RunningBrokerAddress() =>
@@ -97,10 +102,4 @@ public sealed class RunningAnalysisCareTests : IAsyncLifetime
             .Where(pod => pod["metadata"]?["deletionTimestamp"] is null && pod["status"]?["phase"]?.GetValue<string>() == "Running")
             .Select(pod => pod["status"]?["podIP"]?.GetValue<string>())
             .FirstOrDefault(ip => ip is not null);
-
-    private string? NginxConfig(WorkloadNames names) =>
-        _h.Sandbox.Objects.Get("configmaps", _h.Sandbox.Namespace, names.NginxConfigMap)?["data"]?[AnalysisManifests.NginxConfigKey]?.GetValue<string>();
-
-    private string? NginxAnnotation(WorkloadNames names) =>
-        _h.Sandbox.Objects.Get("deployments", _h.Sandbox.Namespace, names.Nginx)?["spec"]?["template"]?["metadata"]?["annotations"]?[AnalysisManifests.NginxConfigHashAnnotation]?.GetValue<string>();
 }
