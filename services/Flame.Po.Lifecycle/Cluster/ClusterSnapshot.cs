@@ -7,8 +7,8 @@ namespace Flame.Po.Lifecycle.Cluster;
 /// <summary>
 /// One tick's view of the namespace: six list requests, whatever the number of analyses
 /// (docs/architecture.md#the-lifecycle-of-an-analysis). Our own
-/// kinds are listed by the ownership label; Services and Pods in full, because node-service discovery needs
-/// the message broker's and the PO's too. The lists are not paged: with pages of 500, 1,000 analyses (2,000 pods)
+/// kinds are listed by the ownership label (Secrets as metadata only); Services and Pods in full, because
+/// node-service discovery needs the message broker's and the PO's too. The lists are not paged: with pages of 500, 1,000 analyses (2,000 pods)
 /// would cost a request per page, and the API server answers a full list from its watch cache anyway.
 /// </summary>
 public sealed record ClusterSnapshot(
@@ -53,11 +53,11 @@ public sealed record ClusterSnapshot(
         var pods = client.CoreV1.ListNamespacedPodAsync(ns, cancellationToken: cancellationToken);
         var policies = client.NetworkingV1.ListNamespacedNetworkPolicyAsync(ns, labelSelector: owned, cancellationToken: cancellationToken);
         var configMaps = client.CoreV1.ListNamespacedConfigMapAsync(ns, labelSelector: owned, cancellationToken: cancellationToken);
-        var secrets = client.CoreV1.ListNamespacedSecretAsync(ns, labelSelector: owned, cancellationToken: cancellationToken);
+        var secrets = ListSecretMetadataAsync(client, ns, owned, cancellationToken);
         await Task.WhenAll(deployments, services, pods, policies, configMaps, secrets);
         return new ClusterSnapshot(
             [.. (await deployments).Items], [.. (await services).Items], [.. (await pods).Items],
-            [.. (await policies).Items], [.. (await configMaps).Items], [.. (await secrets).Items]);
+            [.. (await policies).Items], [.. (await configMaps).Items], [.. await secrets]);
     }
 
     /// <summary>
@@ -76,14 +76,34 @@ public sealed record ClusterSnapshot(
         var sourcePods = client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: NodeServiceDiscovery.SourcePodsSelector, cancellationToken: cancellationToken);
         var policies = client.NetworkingV1.ListNamespacedNetworkPolicyAsync(ns, labelSelector: owned, cancellationToken: cancellationToken);
         var configMaps = client.CoreV1.ListNamespacedConfigMapAsync(ns, labelSelector: owned, cancellationToken: cancellationToken);
-        var secrets = client.CoreV1.ListNamespacedSecretAsync(ns, labelSelector: owned, cancellationToken: cancellationToken);
+        var secrets = ListSecretMetadataAsync(client, ns, owned, cancellationToken);
         await Task.WhenAll(deployments, services, componentServices, kongServices, pods, sourcePods, policies, configMaps, secrets);
         return new ClusterSnapshot(
             [.. (await deployments).Items],
             DistinctByUid((await services).Items.Concat((await componentServices).Items).Concat((await kongServices).Items)),
             DistinctByUid((await pods).Items.Concat((await sourcePods).Items)),
-            [.. (await policies).Items], [.. (await configMaps).Items], [.. (await secrets).Items]);
+            [.. (await policies).Items], [.. (await configMaps).Items], [.. await secrets]);
     }
+
+    /// <summary>
+    /// The owned Secrets as metadata only (<c>PartialObjectMetadataList</c>, as client-go's metadata client asks for
+    /// it, with plain JSON as the fallback of an API server that cannot convert): a tick needs their names, labels and
+    /// uids, never the registry credentials and tokens inside them, so they are neither sent nor held in memory.
+    /// </summary>
+    private static async Task<IList<V1Secret>> ListSecretMetadataAsync(IKubernetes client, string ns, string selector, CancellationToken cancellationToken)
+    {
+        using var response = await client.CoreV1.ListNamespacedSecretWithHttpMessagesAsync(
+            ns, labelSelector: selector, customHeaders: MetadataOnly, cancellationToken: cancellationToken);
+        return response.Body.Items;
+    }
+
+    /// <summary>The <c>Accept</c> header of a metadata-only list.</summary>
+    public const string MetadataListAccept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
+
+    private static readonly Dictionary<string, IReadOnlyList<string>> MetadataOnly = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Accept"] = [MetadataListAccept, "application/json"],
+    };
 
     private static List<T> DistinctByUid<T>(IEnumerable<T> items)
         where T : IKubernetesObject<V1ObjectMeta> =>

@@ -50,6 +50,28 @@ public sealed class ClusterSnapshotTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Secrets_are_read_as_metadata_only_the_credentials_never_reach_the_snapshot()
+    {
+        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-3000s");
+        await _h.Commands.CreateAsync(command, CancellationToken.None);
+        await _h.WaitForAsync(command.AnalysisId, r => r.Status == AnalysisStatus.Executing);
+        var cluster = _h.Host.Services.GetRequiredService<ClusterConnection>();
+
+        foreach (var snapshot in new[]
+        {
+            await ClusterSnapshot.LoadAsync(cluster.Client, cluster.Namespace, analysisId: null, CancellationToken.None),
+            await ClusterSnapshot.LoadAsync(cluster.Client, cluster.Namespace, command.AnalysisId, CancellationToken.None),
+        })
+        {
+            snapshot.Secrets.Select(s => s.Metadata.Name).Should().Contain([WorkloadNames.PullSecretOf(command.AnalysisId), WorkloadNames.CredentialsSecretOf(command.AnalysisId)]);
+            snapshot.Secrets.Should().OnlyContain(s => s.Data == null && s.StringData == null && s.Type == null, "a tick needs names, labels and uids, not registry credentials or tokens");
+            snapshot.Secrets.Should().OnlyContain(s => s.Metadata.Uid != null && s.Metadata.Labels != null && s.Metadata.CreationTimestamp != null);
+        }
+
+        _h.Sandbox.Objects.Get("secrets", _h.Sandbox.Namespace, WorkloadNames.CredentialsSecretOf(command.AnalysisId))!["data"].Should().NotBeNull("the Secret itself is whole");
+    }
+
+    [Fact]
     public async Task A_single_analysis_load_with_a_missing_node_service_reports_it_like_the_tick()
     {
         var cluster = _h.Host.Services.GetRequiredService<ClusterConnection>();

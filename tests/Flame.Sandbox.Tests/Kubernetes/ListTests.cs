@@ -46,6 +46,40 @@ public sealed class ListTests
     }
 
     [Fact]
+    public async Task Metadata_only_reads_answer_partial_object_metadata_without_data()
+    {
+        await using var h = await SandboxHarness.StartAsync();
+        await SeedAsync(h);
+
+        using var listRequest = new HttpRequestMessage(HttpMethod.Get, $"{h.ConfigMaps}?labelSelector=tier%3Deven");
+        listRequest.Headers.TryAddWithoutValidation("Accept", "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json");
+        using var listResponse = await h.Http.SendAsync(listRequest);
+        var list = JsonNode.Parse(await listResponse.Content.ReadAsStringAsync());
+
+        ((int)listResponse.StatusCode).Should().Be(200);
+        list.S("kind").Should().Be("PartialObjectMetadataList");
+        list.S("apiVersion").Should().Be("meta.k8s.io/v1");
+        list.S("metadata", "resourceVersion").Should().NotBeNullOrEmpty();
+        Names(list).Should().Equal("cm-0", "cm-2", "cm-4");
+        foreach (var item in list!["items"]!.AsArray())
+        {
+            item.S("kind").Should().Be("PartialObjectMetadata");
+            item!["metadata"]!["labels"]!["tier"]!.GetValue<string>().Should().Be("even");
+            item.AsObject().Select(p => p.Key).Should().BeEquivalentTo(["kind", "apiVersion", "metadata"], "only the metadata is sent");
+        }
+
+        using var getRequest = new HttpRequestMessage(HttpMethod.Get, $"{h.ConfigMaps}/cm-1");
+        getRequest.Headers.TryAddWithoutValidation("Accept", "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1");
+        using var getResponse = await h.Http.SendAsync(getRequest);
+        var one = JsonNode.Parse(await getResponse.Content.ReadAsStringAsync());
+        one.S("kind").Should().Be("PartialObjectMetadata");
+        one.S("metadata", "name").Should().Be("cm-1");
+        one!["data"].Should().BeNull();
+
+        (await h.GetAsync(h.ConfigMaps)).Body.S("kind").Should().Be("ConfigMapList", "without the header the list is the full one");
+    }
+
+    [Fact]
     public async Task Limit_and_continue_page_through_a_snapshot_and_expired_tokens_are_410()
     {
         await using var h = await SandboxHarness.StartAsync();

@@ -254,6 +254,12 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
             metadata["remainingItemCount"] = remaining;
         }
 
+        if (MetadataConverter.WantsList(context.Request))
+        {
+            await StatusWriter.WriteJsonAsync(context.Response, 200, MetadataConverter.List(page, metadata), ct);
+            return;
+        }
+
         await StatusWriter.WriteJsonAsync(context.Response, 200, new JsonObject
         {
             ["kind"] = kind.ListKind,
@@ -277,6 +283,12 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
         if (TableConverter.Wants(context.Request) && obj.Str("kind") == kind.Kind)
         {
             await StatusWriter.WriteJsonAsync(context.Response, code, TableConverter.Convert(kind, [obj], obj.Str("metadata", "resourceVersion") ?? "", null, runtime.Clock.Now), ct);
+            return;
+        }
+
+        if (MetadataConverter.WantsObject(context.Request) && obj.Str("kind") == kind.Kind)
+        {
+            await StatusWriter.WriteJsonAsync(context.Response, code, MetadataConverter.Item(obj), ct);
             return;
         }
 
