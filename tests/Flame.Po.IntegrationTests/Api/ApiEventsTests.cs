@@ -48,6 +48,8 @@ public sealed class ApiEventsTests(ApiFixture f) : IClassFixture<ApiFixture>
     [Fact]
     public async Task A_client_that_disconnects_is_released()
     {
+        // A stream of an earlier test on this fixture may still be being released: start from none.
+        await Flame.Testing.Wait.UntilAsync(() => Hub.Count == 0, TimeSpan.FromSeconds(10), poll: TimeSpan.FromMilliseconds(50));
         var before = Hub.Count;
         var stream = await EventStreamReader.OpenAsync(f.Http, f.H.Sandbox.Tokens.Management());
         await stream.WaitForCommentAsync("connected", Wait);
