@@ -15,7 +15,7 @@ public sealed class ArchiveRetention(
     IOptions<ArchiveRetentionSettings> settings,
     DatabaseStatus database,
     TimeProvider time,
-    ILogger<ArchiveRetention> logger) : BackgroundService
+    ILogger<ArchiveRetention> logger) : DatabaseLoop(logger)
 {
     public static readonly TimeSpan SweepInterval = TimeSpan.FromHours(1);
 
@@ -28,25 +28,19 @@ public sealed class ArchiveRetention(
             return;
         }
 
-        while (!stoppingToken.IsCancellationRequested)
+        await base.ExecuteAsync(stoppingToken);
+    }
+
+    protected override string Name => "Archive retention";
+
+    protected override TimeSpan RetryDelay => MigrationWait;
+
+    protected override async Task RunPassAsync(CancellationToken stoppingToken)
+    {
+        if (await database.WaitForMigrationAsync(MigrationWait, stoppingToken))
         {
-            try
-            {
-                if (await database.WaitForMigrationAsync(MigrationWait, stoppingToken))
-                {
-                    await SweepAsync(stoppingToken);
-                    await Task.Delay(SweepInterval, time, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception error) when (error is NpgsqlException or TimeoutException)
-            {
-                logger.LogWarning("Archive retention could not reach the database; retrying: {Error}", error.Message);
-                await Task.Delay(MigrationWait, time, stoppingToken);
-            }
+            await SweepAsync(stoppingToken);
+            await Task.Delay(SweepInterval, time, stoppingToken);
         }
     }
 

@@ -25,7 +25,7 @@ public sealed class HubDelivery(
     DatabaseStatus database,
     LoggingTelemetry telemetry,
     TimeProvider time,
-    ILogger<HubDelivery> logger) : BackgroundService
+    ILogger<HubDelivery> logger) : DatabaseLoop(logger)
 {
     /// <summary>How often the backlog gauge is recounted (one small query), at most.</summary>
     public static readonly TimeSpan BacklogInterval = TimeSpan.FromSeconds(10);
@@ -56,30 +56,24 @@ public sealed class HubDelivery(
             return;
         }
 
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var delivered = database.Migrated ? await DeliverDueAsync(stoppingToken) : 0;
-                if (database.Migrated && time.GetUtcNow() - _backlogCountedAt >= BacklogInterval)
-                {
-                    await CountBacklogAsync(stoppingToken);
-                }
+        await base.ExecuteAsync(stoppingToken);
+    }
 
-                if (delivered < ClaimBatch)
-                {
-                    await signal.WaitAsync(settings.Value.HubSyncInterval, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception error) when (error is NpgsqlException or TimeoutException)
-            {
-                logger.LogWarning("Hub delivery could not read its work from the database; retrying: {Error}", error.Message);
-                await Task.Delay(settings.Value.HubSyncInterval, stoppingToken);
-            }
+    protected override string Name => "Hub delivery";
+
+    protected override TimeSpan RetryDelay => settings.Value.HubSyncInterval;
+
+    protected override async Task RunPassAsync(CancellationToken stoppingToken)
+    {
+        var delivered = database.Migrated ? await DeliverDueAsync(stoppingToken) : 0;
+        if (database.Migrated && time.GetUtcNow() - _backlogCountedAt >= BacklogInterval)
+        {
+            await CountBacklogAsync(stoppingToken);
+        }
+
+        if (delivered < ClaimBatch)
+        {
+            await signal.WaitAsync(settings.Value.HubSyncInterval, stoppingToken);
         }
     }
 

@@ -23,7 +23,7 @@ public sealed class LogRetention(
     DatabaseStatus database,
     LoggingTelemetry telemetry,
     TimeProvider time,
-    ILogger<LogRetention> logger) : BackgroundService
+    ILogger<LogRetention> logger) : DatabaseLoop(logger)
 {
     /// <summary>How often lines older than LOG_RETENTION_DAYS are looked for (the first sweep runs at start-up).</summary>
     public static readonly TimeSpan SweepInterval = TimeSpan.FromHours(1);
@@ -32,33 +32,22 @@ public sealed class LogRetention(
 
     private DateTimeOffset _sweptAt = DateTimeOffset.MinValue;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (database.Migrated)
-                {
-                    await PurgeDeletedAsync(stoppingToken);
-                    if (settings.Value.LogRetentionDays is not null && time.GetUtcNow() - _sweptAt >= SweepInterval)
-                    {
-                        await SweepAsync(stoppingToken);
-                    }
-                }
+    protected override string Name => "Log retention";
 
-                await signal.WaitAsync(settings.Value.HubSyncInterval, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+    protected override TimeSpan RetryDelay => settings.Value.HubSyncInterval;
+
+    protected override async Task RunPassAsync(CancellationToken stoppingToken)
+    {
+        if (database.Migrated)
+        {
+            await PurgeDeletedAsync(stoppingToken);
+            if (settings.Value.LogRetentionDays is not null && time.GetUtcNow() - _sweptAt >= SweepInterval)
             {
-                return;
-            }
-            catch (Exception error) when (error is NpgsqlException or TimeoutException)
-            {
-                logger.LogWarning("Log retention could not reach the database; retrying: {Error}", error.Message);
-                await Task.Delay(settings.Value.HubSyncInterval, stoppingToken);
+                await SweepAsync(stoppingToken);
             }
         }
+
+        await signal.WaitAsync(settings.Value.HubSyncInterval, stoppingToken);
     }
 
     /// <summary>
