@@ -178,39 +178,7 @@ public sealed partial class ThreeProcessHarness : IAsyncDisposable
         return code;
     }
 
-    public async Task WaitForReadyAsync(string app, TimeSpan? timeout = null)
-    {
-        using var http = new HttpClient { BaseAddress = Url(app), Timeout = TimeSpan.FromSeconds(10) };
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
-        var last = "(no answer)";
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                // No attempt outlasts the deadline (a caller may have little time left).
-                using var attempt = new CancellationTokenSource(TimeSpan.FromTicks(Math.Max(1, (deadline - DateTime.UtcNow).Ticks)));
-                using var response = await http.GetAsync("/readyz", attempt.Token);
-                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(attempt.Token)}";
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                last = e.Message;
-            }
-
-            if (_processes[app].ExitCode is { } code)
-            {
-                throw new InvalidOperationException($"{app} exited with {code}:\n{_processes[app].Output}");
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"{app} is not ready; last answer: {last}\n{_processes[app].Output}");
-    }
+    public Task WaitForReadyAsync(string app, TimeSpan? timeout = null) => _processes[app].WaitForReadyAsync(Url(app), timeout);
 
     /// <summary>The Kubernetes objects whose name holds the analysis id.</summary>
     public List<string> ObjectsOf(string analysisId) =>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text;
 
 namespace Flame.Po.IntegrationTests.Support;
@@ -70,6 +71,44 @@ public sealed class HostProcess : IAsyncDisposable
         await _process.WaitForExitAsync(cts.Token);
         _process.WaitForExit();
         return _process.ExitCode;
+    }
+
+    /// <summary>
+    /// Waits until the host answers <c>GET /readyz</c> with 200 at <paramref name="baseAddress"/>; fails at once with its
+    /// output when it exits first, and with the last answer when <paramref name="timeout"/> (default 90 s) runs out.
+    /// </summary>
+    public async Task WaitForReadyAsync(Uri baseAddress, TimeSpan? timeout = null)
+    {
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        var last = "(no answer)";
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                // No attempt outlasts the deadline (a caller may have little time left).
+                using var attempt = new CancellationTokenSource(TimeSpan.FromTicks(Math.Max(1, (deadline - DateTime.UtcNow).Ticks)));
+                using var response = await http.GetAsync("/readyz", attempt.Token);
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(attempt.Token)}";
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                last = e.Message;
+            }
+
+            if (ExitCode is { } code)
+            {
+                throw new InvalidOperationException($"The host exited with {code}:\n{Output}");
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"The host at {baseAddress} is not ready; last answer: {last}\n{Output}");
     }
 
     /// <summary>Asks the host to shut down gracefully (SIGTERM), as Kubernetes does.</summary>
