@@ -10,11 +10,11 @@ namespace Flame.Sandbox.Kubernetes;
 /// </summary>
 public sealed class ContinueTokens(TimeProvider time, TimeSpan ttl)
 {
-    private readonly ConcurrentDictionary<string, (List<JsonObject> Items, long Revision, DateTimeOffset Created)> _snapshots = new();
+    private readonly ConcurrentDictionary<string, (List<byte[]> Items, long Revision, DateTimeOffset Created)> _snapshots = new();
 
     public const string ExpiredMessage = "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.";
 
-    public string Issue(List<JsonObject> items, long revision, int offset)
+    public string Issue(List<byte[]> items, long revision, int offset)
     {
         // Expired snapshots are dropped here: a client that never reads its last page must not make the
         // simulator hold every list it ever paged (a status loop pages the whole namespace every tick).
@@ -39,7 +39,7 @@ public sealed class ContinueTokens(TimeProvider time, TimeSpan ttl)
     private static string Encode(string id, long revision, int offset) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(FormattableString.Invariant($"{{\"v\":\"meta.k8s.io/v1\",\"rv\":{revision},\"id\":\"{id}\",\"offset\":{offset}}}")));
 
-    public (List<JsonObject> Items, long Revision, string Id, int Offset) Resolve(string token)
+    public (List<byte[]> Items, long Revision, string Id, int Offset) Resolve(string token)
     {
         string id;
         int offset;

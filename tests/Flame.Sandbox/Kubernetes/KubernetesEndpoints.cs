@@ -214,7 +214,7 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
     {
         var query = context.Request.Query;
         var limit = query["limit"].Count > 0 && int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var l) && l > 0 ? l : (int?)null;
-        List<JsonObject> matching;
+        List<byte[]> matching;
         long revision;
         int offset;
         string? snapshotId = null;
@@ -224,7 +224,7 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
         }
         else
         {
-            (matching, revision) = runtime.Api.Store.List(kind, ns, o => labels.Matches(o.At("metadata", "labels").StringMap()) && fields.Matches(o), labels.Equalities, labels.Alternatives);
+            (matching, revision) = runtime.Api.Store.ListItems(kind, ns, o => labels.Matches(o.At("metadata", "labels").StringMap()) && fields.Matches(o), labels.Equalities, labels.Alternatives);
             offset = 0;
         }
 
@@ -243,7 +243,7 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
         var rvText = revision.ToString(CultureInfo.InvariantCulture);
         if (TableConverter.Wants(context.Request))
         {
-            await StatusWriter.WriteJsonAsync(context.Response, 200, TableConverter.Convert(kind, page, rvText, next, runtime.Clock.Now), ct);
+            await StatusWriter.WriteJsonAsync(context.Response, 200, TableConverter.Convert(kind, page.Select(ParseItem), rvText, next, runtime.Clock.Now), ct);
             return;
         }
 
@@ -256,18 +256,19 @@ public sealed class KubernetesEndpoints(KubernetesRuntime runtime)
 
         if (MetadataConverter.WantsList(context.Request))
         {
-            await StatusWriter.WriteJsonAsync(context.Response, 200, MetadataConverter.List(page, metadata), ct);
+            await StatusWriter.WriteJsonAsync(context.Response, 200, MetadataConverter.List(page.Select(ParseItem), metadata), ct);
             return;
         }
 
-        await StatusWriter.WriteJsonAsync(context.Response, 200, new JsonObject
+        await StatusWriter.WriteListAsync(context.Response, new JsonObject
         {
             ["kind"] = kind.ListKind,
             ["apiVersion"] = kind.ApiVersion,
             ["metadata"] = metadata,
-            ["items"] = new JsonArray(page.Select(o => (JsonNode)Strip(o)).ToArray()),
-        }, ct);
+        }, page, ct);
     }
+
+    private static JsonObject ParseItem(byte[] item) => JsonNode.Parse(item)!.AsObject();
 
     /// <summary>List items carry no kind/apiVersion on the wire.</summary>
     private static JsonObject Strip(JsonObject obj)

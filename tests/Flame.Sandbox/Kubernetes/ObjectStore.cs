@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
@@ -14,7 +16,7 @@ namespace Flame.Sandbox.Kubernetes;
 public sealed class ObjectStore(int historyCapacity)
 {
     private readonly Lock _gate = new();
-    private readonly SortedDictionary<string, (ResourceKind Kind, JsonObject Object)> _objects = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, StoredObject> _objects = new(StringComparer.Ordinal);
     private readonly StoreIndexes _indexes = new();
     private readonly LinkedList<WatchEvent> _history = new();
     private readonly List<Channel<WatchEvent>> _subscribers = [];
@@ -81,6 +83,23 @@ public sealed class ObjectStore(int historyCapacity)
     }
 
     /// <summary>
+    /// The same selection as <see cref="List"/>, as each object's list-item JSON (UTF-8, without <c>kind</c> and
+    /// <c>apiVersion</c>), written once when the object was stored. Like the API server's watch cache, a list copies
+    /// nothing while it holds the store: a list of thousands of pods does not hold up the writes beside it.
+    /// </summary>
+    public (List<byte[]> Items, long Revision) ListItems(
+        ResourceKind kind, string? ns, Func<JsonObject, bool>? match = null, IReadOnlyDictionary<string, string>? labels = null, IReadOnlyList<IReadOnlyDictionary<string, string>>? alternatives = null)
+    {
+        lock (_gate)
+        {
+            var candidates = labels is { Count: > 0 } ? WithLabelsStored(kind, ns, labels)
+                : alternatives is { Count: > 0 } ? WithAnyOfStored(kind, ns, alternatives)
+                : _indexes.KeysOfKind(kind, ns).Select(key => _objects[key]);
+            return (candidates.Where(o => match is null || match(o.Object)).Select(o => o.ListItem).ToList(), _revision);
+        }
+    }
+
+    /// <summary>
     /// The first object (in key order) of <paramref name="kind"/> carrying every label of <paramref name="selector"/>
     /// and matching <paramref name="match"/>, cloned. The service proxy looks up an endpoint per request: only the
     /// objects with the selected labels are visited, and nothing is copied but the answer.
@@ -94,22 +113,28 @@ public sealed class ObjectStore(int historyCapacity)
         }
     }
 
-    private IEnumerable<JsonObject> WithAnyOf(ResourceKind kind, string? ns, IReadOnlyList<IReadOnlyDictionary<string, string>> alternatives)
+    private IEnumerable<JsonObject> WithAnyOf(ResourceKind kind, string? ns, IReadOnlyList<IReadOnlyDictionary<string, string>> alternatives) =>
+        WithAnyOfStored(kind, ns, alternatives).Select(stored => stored.Object);
+
+    private IEnumerable<StoredObject> WithAnyOfStored(ResourceKind kind, string? ns, IReadOnlyList<IReadOnlyDictionary<string, string>> alternatives)
     {
         var prefix = $"{kind.Plural}/{ns}/";
         return alternatives.SelectMany(labels => _indexes.KeysWithLabels(kind, labels))
             .Distinct(StringComparer.Ordinal)
             .Where(key => ns is null || key.StartsWith(prefix, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
-            .Select(key => _objects[key].Object);
+            .Select(key => _objects[key]);
     }
 
-    private IEnumerable<JsonObject> WithLabels(ResourceKind kind, string? ns, IReadOnlyDictionary<string, string> labels)
+    private IEnumerable<JsonObject> WithLabels(ResourceKind kind, string? ns, IReadOnlyDictionary<string, string> labels) =>
+        WithLabelsStored(kind, ns, labels).Select(stored => stored.Object);
+
+    private IEnumerable<StoredObject> WithLabelsStored(ResourceKind kind, string? ns, IReadOnlyDictionary<string, string> labels)
     {
         var prefix = $"{kind.Plural}/{ns}/";
         return _indexes.KeysWithLabels(kind, labels)
             .Where(key => ns is null || key.StartsWith(prefix, StringComparison.Ordinal))
-            .Select(key => _objects[key].Object);
+            .Select(key => _objects[key]);
     }
 
     /// <summary>The object with the given uid, of any kind, cloned.</summary>
@@ -153,7 +178,7 @@ public sealed class ObjectStore(int historyCapacity)
             _indexes.Remove(key, previous.Kind, previous.Object);
         }
 
-        _objects[key] = (kind, obj);
+        _objects[key] = new StoredObject(kind, obj, ListItemJson(obj));
         _indexes.Add(key, kind, obj);
     }
 
@@ -232,6 +257,37 @@ public sealed class ObjectStore(int historyCapacity)
         }
     }
 
+    /// <summary>The object as a list item on the wire: every field but <c>kind</c> and <c>apiVersion</c>.</summary>
+    private static byte[] ListItemJson(JsonObject obj)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JsonPath.Wire.Encoder }))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, value) in obj)
+            {
+                if (name is "kind" or "apiVersion")
+                {
+                    continue;
+                }
+
+                writer.WritePropertyName(name);
+                if (value is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    value.WriteTo(writer, JsonPath.Wire);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
     private JsonObject Stamp(JsonObject obj)
     {
         _revision++;
@@ -306,6 +362,9 @@ public sealed class ObjectStore(int historyCapacity)
 
 /// <summary>An object was stored by a create.</summary>
 /// <param name="Timestamp">When, from <see cref="Stopwatch.GetTimestamp"/>.</param>
+/// <summary>A stored object (never changed once stored: writes store a new one) and its list-item JSON.</summary>
+internal readonly record struct StoredObject(ResourceKind Kind, JsonObject Object, byte[] ListItem);
+
 public sealed record ObjectCreated(string Plural, string? Namespace, string Name, IReadOnlyDictionary<string, string> Labels, long Timestamp);
 
 /// <summary>A live subscription: replayed or synthetic events first, then the live channel.</summary>

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Flame.Sandbox.Kubernetes;
@@ -10,6 +12,36 @@ public static class StatusWriter
         response.StatusCode = code;
         response.ContentType = "application/json";
         await response.WriteAsync(body.ToJsonString(Support.JsonPath.Wire), ct);
+    }
+
+    /// <summary>
+    /// A list: the fields of <paramref name="head"/> (kind, apiVersion, metadata), then <c>items</c> made of the
+    /// stored list-item JSON as it is, written straight to the response without building the list in memory.
+    /// </summary>
+    public static async Task WriteListAsync(HttpResponse response, JsonObject head, IReadOnlyList<byte[]> items, CancellationToken ct)
+    {
+        response.StatusCode = 200;
+        response.ContentType = "application/json";
+        var start = Encoding.UTF8.GetBytes(head.ToJsonString(Support.JsonPath.Wire));
+        var body = response.BodyWriter;
+        body.Write(start.AsSpan(0, start.Length - 1));
+        body.Write(",\"items\":["u8);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (i > 0)
+            {
+                body.Write(","u8);
+            }
+
+            body.Write(items[i]);
+            if (body.UnflushedBytes > 64 * 1024)
+            {
+                await body.FlushAsync(ct);
+            }
+        }
+
+        body.Write("]}"u8);
+        await body.FlushAsync(ct);
     }
 
     public static Task WriteErrorAsync(HttpResponse response, ApiException error, CancellationToken ct)

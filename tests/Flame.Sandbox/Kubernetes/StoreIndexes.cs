@@ -81,6 +81,18 @@ internal sealed class StoreIndexes
         return objects.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(e => e.Value);
     }
 
+    /// <summary>Keys of the objects of one kind (in one namespace, or all), in key order.</summary>
+    public IEnumerable<string> KeysOfKind(ResourceKind kind, string? ns)
+    {
+        if (!_byKind.TryGetValue(kind.Plural, out var objects))
+        {
+            return [];
+        }
+
+        var prefix = $"{kind.Plural}/{ns}/";
+        return ns is null ? objects.Keys : objects.Keys.Where(key => key.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
     public string? KeyOfUid(string uid) => _keyByUid.GetValueOrDefault(uid);
 
     public IReadOnlyCollection<string> KeysOwnedBy(string ownerUid) =>
