@@ -1,3 +1,5 @@
+using Flame.Po.Persistence;
+
 namespace Flame.Po.Logging.Retention;
 
 /// <summary>Wakes <see cref="LogRetention"/> when this process applied a delete.</summary>

@@ -34,7 +34,7 @@ public sealed class OutboxEventBus(
 {
     private const int BatchSize = 64;
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(1);
-    private readonly SemaphoreSlim _published = new(0, 1);
+    private readonly PublishedSignal _published = new();
 
     public async Task PublishAsync<T>(string topic, T data, CancellationToken cancellationToken)
     {
@@ -58,7 +58,7 @@ public sealed class OutboxEventBus(
             throw new EventPublishException($"The event outbox did not take the message for '{topic}': {DatabaseErrors.Describe(e)}", e);
         }
 
-        Wake();
+        _published.Notify();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -128,18 +128,6 @@ public sealed class OutboxEventBus(
             logger.LogWarning("The embedded event bus could not deliver; retrying shortly: {reason}", DatabaseErrors.Describe(e));
             await Task.Delay(IdleWait, time, cancellationToken);
             return 0;
-        }
-    }
-
-    private void Wake()
-    {
-        try
-        {
-            _published.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already awake.
         }
     }
 
@@ -241,4 +229,7 @@ public sealed class OutboxEventBus(
     }
 
     private sealed record PendingMessage(long Id, string Topic, CloudEvent Message, string[]? Routes, int Attempts);
+
+    /// <summary>Wakes the delivery loop when this host published.</summary>
+    private sealed class PublishedSignal : WakeSignal;
 }
