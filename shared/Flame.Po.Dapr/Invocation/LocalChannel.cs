@@ -141,6 +141,14 @@ public sealed class LocalChannel
             channel._pipeline = async (features, _) =>
             {
                 var context = application.CreateContext(features);
+
+                // A hop inside the host is not a request on the network: the request that made it is measured
+                // (http.server.request.duration), this one would count it twice under an internal route.
+                if (features.Get<IHttpMetricsTagsFeature>() is { } metrics)
+                {
+                    metrics.MetricsDisabled = true;
+                }
+
                 try
                 {
                     await application.ProcessRequestAsync(context);

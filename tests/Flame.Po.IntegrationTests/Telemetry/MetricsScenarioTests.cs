@@ -103,6 +103,9 @@ public sealed partial class MetricsScenarioTests : IAsyncLifetime
 
         // The platform's instrumentation is there too.
         after.Names.Should().Contain(n => n.StartsWith("http_server_request_duration_seconds", StringComparison.Ordinal));
+        after.Select("http_server_request_duration_seconds_count", ("http_route", "/po/stream_logs")).Should().NotBeEmpty("the Api's own route is measured");
+        after.Samples.Where(s => s.Name.StartsWith("http_server_request_duration_seconds", StringComparison.Ordinal))
+            .Should().NotContain(s => s.Labels.ContainsKey("http_route") && s.Labels["http_route"].StartsWith("/internal/", StringComparison.Ordinal), "a hop through the local channel is not a request on the network");
         after.Names.Should().Contain(n => n.StartsWith("http_client_request_duration_seconds", StringComparison.Ordinal));
         after.Names.Should().Contain(n => n.StartsWith("dotnet_", StringComparison.Ordinal) || n.StartsWith("process_runtime_dotnet_", StringComparison.Ordinal));
         after.Names.Should().Contain(n => n.StartsWith("db_client_", StringComparison.Ordinal), "Npgsql's metrics");
