@@ -46,7 +46,9 @@ public static class DaprBuildingBlocks
             services.AddSingleton<IStateStore, PostgresStateStore>();
             services.AddServiceClient<AppChannelClient>("localhost");
             services.AddSingleton<SubscriptionCatalog>();
-            services.AddHostedService<FanOutListener>();
+            services.AddSingleton<FanOutListener>();
+            services.AddHostedService(sp => sp.GetRequiredService<FanOutListener>());
+            services.AddHealthChecks().AddCheck<FanOutHealthCheck>("event_fan_out", HealthStatus.Unhealthy, [readyTag]);
             services.AddSingleton<OutboxEventBus>();
             services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<OutboxEventBus>());
             services.AddHostedService(sp => sp.GetRequiredService<OutboxEventBus>());

@@ -20,6 +20,14 @@ public sealed class FanOutListener(
 {
     public const string Channel = "flame_po_events";
 
+    private volatile bool _listening;
+
+    /// <summary>
+    /// True while this host listens on <see cref="Channel"/>: only then does it see the events every replica must
+    /// stream, so readiness waits for it (<see cref="FanOutHealthCheck"/>).
+    /// </summary>
+    public bool Listening => _listening;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -53,6 +61,7 @@ public sealed class FanOutListener(
             await listen.ExecuteNonQueryAsync(stoppingToken);
         }
 
+        _listening = true;
         var delivering = DeliverAllAsync(received.Reader, stoppingToken);
         try
         {
@@ -63,6 +72,7 @@ public sealed class FanOutListener(
         }
         finally
         {
+            _listening = false;
             received.Writer.TryComplete();
             await delivering;
         }

@@ -39,6 +39,25 @@ public sealed class HostHttpTests : IAsyncLifetime
         (await _db.CountAsync("SELECT count(*) FROM schema_migrations")).Should().Be(MigrationCatalog.Embedded.Count);
     }
 
+    [Fact]
+    public async Task Readiness_waits_for_the_event_listener_and_follows_it_when_its_connection_is_lost()
+    {
+        const string listeners = $"FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN {Flame.Po.Dapr.Embedded.FanOutListener.Channel}'";
+        await using var host = await RunningHost.StartAsync(HostTarget.All, _db.EnvironmentValues());
+
+        var ready = await host.WaitForReadinessAsync(HttpStatusCode.OK);
+        ready.GetProperty("checks").GetProperty("event_fan_out").GetProperty("status").GetString().Should().Be("ok");
+        (await _db.CountAsync($"SELECT count(*) {listeners}")).Should().Be(1, "a ready host listens for the events every replica streams");
+
+        // The listening connection is cut: until the host listens again it would miss events, so it is not ready.
+        (await _db.CountAsync($"SELECT count(*) FROM (SELECT pg_terminate_backend(pid) {listeners}) AS cut")).Should().Be(1);
+        var lost = await host.WaitForReadinessAsync(HttpStatusCode.ServiceUnavailable);
+        lost.GetProperty("checks").GetProperty("event_fan_out").GetProperty("status").GetString().Should().Be("fail");
+
+        await host.WaitForReadinessAsync(HttpStatusCode.OK);
+        (await _db.CountAsync($"SELECT count(*) {listeners}")).Should().Be(1, "it listens again");
+    }
+
     [Theory]
     [InlineData(HostTarget.Api, false)]
     [InlineData(HostTarget.Lifecycle, true)]
