@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 
@@ -192,9 +191,8 @@ public sealed class HubClientTests
         // Two successes (token, node) and four failures reach the minimum throughput of six: the circuit opens.
         await first.Should().ThrowAsync<IntegrationUnavailableException>();
         var sent = Updates(harness.Sandbox);
-        var watch = Stopwatch.StartNew();
+        // Failing fast is shown by what happened, not by a stopwatch: no request reached the Hub and the open circuit answered.
         var fast = (await first.Should().ThrowAsync<IntegrationUnavailableException>()).Which;
-        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(1));
         fast.InnerException.Should().BeAssignableTo<Polly.CircuitBreaker.BrokenCircuitException>();
         Updates(harness.Sandbox).Should().Be(sent);
     }
