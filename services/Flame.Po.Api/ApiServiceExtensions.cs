@@ -31,7 +31,6 @@ public static class ApiServiceExtensions
         services.AddSettings<EventStreamSettings>(builder.Configuration);
         services.AddSingleton<ApiJwtEvents>();
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, KeycloakJwtOptions>();
-        KeycloakJwtOptions.RefreshKeysBeforeRefusing();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddApiPolicies();
         services.AddExceptionHandler<ApiExceptionHandler>();

@@ -19,7 +19,9 @@ public sealed class KeycloakJwtOptions(IOptions<KeycloakSettings> keycloak, IOpt
     /// <summary>
     /// Microsoft.IdentityModel 8 re-reads the keys in the background after a token with an unknown <c>kid</c>, so the
     /// first token signed with a rotated realm key was refused. With this switch the re-read completes before the
-    /// token is validated again, and that token is accepted (docs/compatibility.md#authentication).
+    /// token is validated again, and that token is accepted (docs/compatibility.md#authentication). The library reads
+    /// it once per process, at its first token validation, so the host sets it at process start (its runtimeconfig,
+    /// <c>Flame.Po.Host.csproj</c>); a switch set later, when the Api is registered, lost to a token validated earlier.
     /// </summary>
     public const string BlockingKeyRefreshSwitch = "Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking";
 
@@ -33,9 +35,6 @@ public sealed class KeycloakJwtOptions(IOptions<KeycloakSettings> keycloak, IOpt
     /// <summary>The realm URL, or null when <c>KEYCLOAK_URL</c> is unset (then every protected route answers 503).</summary>
     public static string? RealmUrl(KeycloakSettings settings) =>
         string.IsNullOrWhiteSpace(settings?.Url) ? null : $"{settings.Url.TrimEnd('/')}/realms/{settings.Realm}";
-
-    /// <summary>Sets <see cref="BlockingKeyRefreshSwitch"/> for the process (before the first token is validated).</summary>
-    public static void RefreshKeysBeforeRefusing() => AppContext.SetSwitch(BlockingKeyRefreshSwitch, true);
 
     public void Configure(string? name, JwtBearerOptions options)
     {
