@@ -75,10 +75,7 @@ public sealed class ObjectStore(int historyCapacity)
     {
         lock (_gate)
         {
-            var candidates = labels is { Count: > 0 } ? WithLabels(kind, ns, labels)
-                : alternatives is { Count: > 0 } ? WithAnyOf(kind, ns, alternatives)
-                : Scan(kind, ns);
-            return (candidates.Where(o => match is null || match(o)).Select(o => o.CloneObject()).ToList(), _revision);
+            return (Select(kind, ns, match, labels, alternatives).Select(o => o.Object.CloneObject()).ToList(), _revision);
         }
     }
 
@@ -92,10 +89,7 @@ public sealed class ObjectStore(int historyCapacity)
     {
         lock (_gate)
         {
-            var candidates = labels is { Count: > 0 } ? WithLabelsStored(kind, ns, labels)
-                : alternatives is { Count: > 0 } ? WithAnyOfStored(kind, ns, alternatives)
-                : _indexes.KeysOfKind(kind, ns).Select(key => _objects[key]);
-            return (candidates.Where(o => match is null || match(o.Object)).Select(o => o.ListItem).ToList(), _revision);
+            return (Select(kind, ns, match, labels, alternatives).Select(o => o.ListItem).ToList(), _revision);
         }
     }
 
@@ -109,14 +103,21 @@ public sealed class ObjectStore(int historyCapacity)
         ArgumentNullException.ThrowIfNull(selector);
         lock (_gate)
         {
-            return WithLabels(kind, ns, selector).FirstOrDefault(match)?.CloneObject();
+            return WithLabels(kind, ns, selector).Select(o => o.Object).FirstOrDefault(match)?.CloneObject();
         }
     }
 
-    private IEnumerable<JsonObject> WithAnyOf(ResourceKind kind, string? ns, IReadOnlyList<IReadOnlyDictionary<string, string>> alternatives) =>
-        WithAnyOfStored(kind, ns, alternatives).Select(stored => stored.Object);
+    /// <summary>The stored objects a list selects (under the lock): by the label index when it can, in key order.</summary>
+    private IEnumerable<StoredObject> Select(
+        ResourceKind kind, string? ns, Func<JsonObject, bool>? match, IReadOnlyDictionary<string, string>? labels, IReadOnlyList<IReadOnlyDictionary<string, string>>? alternatives)
+    {
+        var candidates = labels is { Count: > 0 } ? WithLabels(kind, ns, labels)
+            : alternatives is { Count: > 0 } ? WithAnyOf(kind, ns, alternatives)
+            : _indexes.KeysOfKind(kind, ns).Select(key => _objects[key]);
+        return candidates.Where(o => match is null || match(o.Object));
+    }
 
-    private IEnumerable<StoredObject> WithAnyOfStored(ResourceKind kind, string? ns, IReadOnlyList<IReadOnlyDictionary<string, string>> alternatives)
+    private IEnumerable<StoredObject> WithAnyOf(ResourceKind kind, string? ns, IReadOnlyList<IReadOnlyDictionary<string, string>> alternatives)
     {
         var prefix = $"{kind.Plural}/{ns}/";
         return alternatives.SelectMany(labels => _indexes.KeysWithLabels(kind, labels))
@@ -126,10 +127,7 @@ public sealed class ObjectStore(int historyCapacity)
             .Select(key => _objects[key]);
     }
 
-    private IEnumerable<JsonObject> WithLabels(ResourceKind kind, string? ns, IReadOnlyDictionary<string, string> labels) =>
-        WithLabelsStored(kind, ns, labels).Select(stored => stored.Object);
-
-    private IEnumerable<StoredObject> WithLabelsStored(ResourceKind kind, string? ns, IReadOnlyDictionary<string, string> labels)
+    private IEnumerable<StoredObject> WithLabels(ResourceKind kind, string? ns, IReadOnlyDictionary<string, string> labels)
     {
         var prefix = $"{kind.Plural}/{ns}/";
         return _indexes.KeysWithLabels(kind, labels)
@@ -168,8 +166,6 @@ public sealed class ObjectStore(int historyCapacity)
             return _objects.Values.Select(e => (e.Kind, e.Object.CloneObject())).ToList();
         }
     }
-
-    private IEnumerable<JsonObject> Scan(ResourceKind kind, string? ns) => _indexes.OfKind(kind, ns);
 
     private void Put(string key, ResourceKind kind, JsonObject obj)
     {
@@ -332,7 +328,7 @@ public sealed class ObjectStore(int historyCapacity)
             {
                 initial = kind is null
                     ? []
-                    : Scan(kind, ns).Select(o => new WatchEvent("ADDED", kind, o.CloneObject(), null, _revision)).ToList();
+                    : Select(kind, ns, match: null, labels: null, alternatives: null).Select(o => new WatchEvent("ADDED", kind, o.Object.CloneObject(), null, _revision)).ToList();
             }
             else
             {

@@ -12,19 +12,19 @@ namespace Flame.Sandbox.Kubernetes;
 /// </summary>
 internal sealed class StoreIndexes
 {
-    private readonly Dictionary<string, SortedDictionary<string, JsonObject>> _byKind = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedSet<string>> _byKind = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _keyByUid = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _keysByOwnerUid = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _keysByLabel = new(StringComparer.Ordinal);
 
     public void Add(string key, ResourceKind kind, JsonObject obj)
     {
-        if (!_byKind.TryGetValue(kind.Plural, out var objects))
+        if (!_byKind.TryGetValue(kind.Plural, out var keys))
         {
-            _byKind[kind.Plural] = objects = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+            _byKind[kind.Plural] = keys = new SortedSet<string>(StringComparer.Ordinal);
         }
 
-        objects[key] = obj;
+        keys.Add(key);
         if (obj.Str("metadata", "uid") is { } uid)
         {
             _keyByUid[uid] = key;
@@ -43,9 +43,9 @@ internal sealed class StoreIndexes
 
     public void Remove(string key, ResourceKind kind, JsonObject obj)
     {
-        if (_byKind.TryGetValue(kind.Plural, out var objects))
+        if (_byKind.TryGetValue(kind.Plural, out var keys))
         {
-            objects.Remove(key);
+            keys.Remove(key);
         }
 
         if (obj.Str("metadata", "uid") is { } uid && _keyByUid.TryGetValue(uid, out var indexed) && indexed == key)
@@ -64,33 +64,16 @@ internal sealed class StoreIndexes
         }
     }
 
-    /// <summary>Objects of one kind (in one namespace, or all), in key order.</summary>
-    public IEnumerable<JsonObject> OfKind(ResourceKind kind, string? ns)
-    {
-        if (!_byKind.TryGetValue(kind.Plural, out var objects))
-        {
-            return [];
-        }
-
-        if (ns is null)
-        {
-            return objects.Values;
-        }
-
-        var prefix = $"{kind.Plural}/{ns}/";
-        return objects.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(e => e.Value);
-    }
-
     /// <summary>Keys of the objects of one kind (in one namespace, or all), in key order.</summary>
     public IEnumerable<string> KeysOfKind(ResourceKind kind, string? ns)
     {
-        if (!_byKind.TryGetValue(kind.Plural, out var objects))
+        if (!_byKind.TryGetValue(kind.Plural, out var keys))
         {
             return [];
         }
 
         var prefix = $"{kind.Plural}/{ns}/";
-        return ns is null ? objects.Keys : objects.Keys.Where(key => key.StartsWith(prefix, StringComparison.Ordinal));
+        return ns is null ? keys : keys.Where(key => key.StartsWith(prefix, StringComparison.Ordinal));
     }
 
     public string? KeyOfUid(string uid) => _keyByUid.GetValueOrDefault(uid);
