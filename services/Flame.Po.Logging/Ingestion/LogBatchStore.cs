@@ -7,7 +7,9 @@ namespace Flame.Po.Logging.Ingestion;
 /// The statements of one ingestion batch: the lock of every stream row involved (<see cref="LogStreamRow.LockAllAsync"/>),
 /// the stored Idempotency-Keys among the batch's keys, and one statement that inserts every line and moves the
 /// stream rows and the Hub's progress on. Three round trips and one commit for the whole batch, so the cost per
-/// line falls as load rises, and it never depends on how many lines an analysis sent before.
+/// line falls as load rises, and it never depends on how many lines an analysis sent before. The last statement alone,
+/// in a transaction of its own, is the whole write of a batch decided from rows this process already knows
+/// (<see cref="KnownStreams"/>): it checks each row's version itself.
 /// </summary>
 public static class LogBatchStore
 {
@@ -42,28 +44,42 @@ public static class LogBatchStore
         return stored;
     }
 
-    public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, LogBatchPlan plan, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the plan's lines and stream rows, but only for the analyses whose row still has the version in
+    /// <paramref name="rows"/>: their rows are locked first, and a row changed since (a new version, or gone) gets
+    /// nothing written. Returns the analyses written, each with its row's new version.
+    /// </summary>
+    public static async Task<Dictionary<string, string>> WriteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, LogBatchPlan plan, IReadOnlyDictionary<string, LogStreamRow> rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(rows);
+        var written = new Dictionary<string, string>(StringComparer.Ordinal);
         if (plan.Inserts.Count == 0)
         {
-            return;
+            return written;
         }
 
         var risen = plan.Streams.Where(s => s.ProgressRose).ToList();
         await using var command = new NpgsqlCommand(
             """
-            WITH line AS (
+            WITH locked AS (
+                SELECT s.analysis_id FROM log_stream s
+                JOIN unnest($17::text[], $18::text[]) AS k(analysis_id, version) ON s.analysis_id = k.analysis_id AND s.xmin::text = k.version
+                FOR UPDATE OF s),
+            line AS (
                 INSERT INTO log_line (analysis_id, deployment_name, logged_at, level, status, progress, message, source, idempotency_key)
                 SELECT analysis_id, deployment_name, logged_at, level, status, progress, message, 'analysis', idempotency_key
                 FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::text[])
                     WITH ORDINALITY AS input(analysis_id, deployment_name, logged_at, level, status, progress, message, idempotency_key, position)
+                WHERE input.analysis_id IN (SELECT analysis_id FROM locked)
                 ORDER BY position
                 RETURNING id, analysis_id),
             last AS (SELECT analysis_id, max(id) AS id FROM line GROUP BY analysis_id),
             hub AS (
                 INSERT INTO hub_sync (analysis_id, progress, version)
                 SELECT analysis_id, progress, 1 FROM unnest($15::text[], $16::integer[]) AS risen(analysis_id, progress)
+                WHERE risen.analysis_id IN (SELECT analysis_id FROM locked)
                 ON CONFLICT (analysis_id) DO UPDATE SET progress = EXCLUDED.progress, version = hub_sync.version + 1, updated_at = now()
                 WHERE hub_sync.progress < EXCLUDED.progress)
             UPDATE log_stream s SET last_line_id = last.id, last_fingerprint = u.fingerprint, last_received_at = u.received_at,
@@ -73,6 +89,7 @@ public static class LogBatchStore
                     AS u(analysis_id, fingerprint, received_at, reported_status, progress, report_changes)
                 JOIN last USING (analysis_id)
             WHERE s.analysis_id = u.analysis_id
+            RETURNING s.analysis_id, s.xmin::text
             """,
             connection,
             transaction);
@@ -93,7 +110,15 @@ public static class LogBatchStore
         Add(command, plan.Streams.Select(s => s.ReportChanges).ToArray(), NpgsqlDbType.Integer);
         Add(command, risen.Select(s => s.AnalysisId).ToArray(), NpgsqlDbType.Text);
         Add(command, risen.Select(s => s.Progress).ToArray(), NpgsqlDbType.Integer);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        Add(command, plan.Streams.Select(s => s.AnalysisId).ToArray(), NpgsqlDbType.Text);
+        Add(command, plan.Streams.Select(s => rows[s.AnalysisId].Version).ToArray(), NpgsqlDbType.Text);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            written[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return written;
     }
 
     private static void Add<T>(NpgsqlCommand command, T[] values, NpgsqlDbType elementType) =>

@@ -2,7 +2,10 @@ using Npgsql;
 
 namespace Flame.Po.Logging.Ingestion;
 
-/// <summary>An analysis's <c>log_stream</c> row, read under its row lock (created on first use).</summary>
+/// <summary>
+/// An analysis's <c>log_stream</c> row, read under its row lock (created on first use). <see cref="Version"/> is the
+/// row version's <c>xmin</c>: every update of the row, by any process, gives it a new one (<see cref="KnownStreams"/>).
+/// </summary>
 public sealed record LogStreamRow(
     string? DeploymentName,
     byte[]? LastFingerprint,
@@ -12,7 +15,8 @@ public sealed record LogStreamRow(
     bool Deleted,
     long EventSequence,
     DateTimeOffset? EventAt,
-    bool Created)
+    bool Created,
+    string Version = "")
 {
     public static async Task<LogStreamRow> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string analysisId, CancellationToken cancellationToken) =>
         (await LockAllAsync(connection, transaction, [analysisId], cancellationToken))[analysisId];
@@ -31,7 +35,7 @@ public sealed record LogStreamRow(
             """
             INSERT INTO log_stream (analysis_id) SELECT id FROM unnest($1::text[]) AS input(id) ORDER BY id
             ON CONFLICT (analysis_id) DO UPDATE SET analysis_id = EXCLUDED.analysis_id
-            RETURNING analysis_id, deployment_name, last_fingerprint, last_received_at, reported_status, progress, deleted, event_sequence, event_at, (xmax = 0)
+            RETURNING analysis_id, deployment_name, last_fingerprint, last_received_at, reported_status, progress, deleted, event_sequence, event_at, (xmax = 0), xmin::text
             """,
             connection,
             transaction))
@@ -49,7 +53,8 @@ public sealed record LogStreamRow(
                     reader.GetBoolean(6),
                     reader.GetInt64(7),
                     reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
-                    reader.GetBoolean(9));
+                    reader.GetBoolean(9),
+                    reader.GetString(10));
             }
         }
 

@@ -75,6 +75,29 @@ public sealed class FanOutListener(
             _listening = false;
             received.Writer.TryComplete();
             await delivering;
+            await StopListeningAsync(connection);
+        }
+    }
+
+    /// <summary>
+    /// Pooled connections are not reset when they return to the pool (PostgresSettings), so the LISTEN ends here, before
+    /// this connection serves anyone else; a broken connection is discarded by the pool anyway.
+    /// </summary>
+    private static async Task StopListeningAsync(NpgsqlConnection connection)
+    {
+        if (connection.FullState != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection) { CommandTimeout = 5 };
+            await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            // The connection is broken or busy: the pool does not hand it out again.
         }
     }
 
