@@ -50,6 +50,7 @@ public static class LifecycleServiceExtensions
         services.AddSingleton<EventOutbox>();
         services.AddSingleton<StepExecutor>();
         services.AddSingleton<CreatesInFlight>();
+        services.AddSingleton<AdvancingAnalyses>();
         services.AddSingleton<OrphanSweep>();
         services.AddSingleton<AdmissionControl>();
         builder.AddTransitions();

@@ -30,6 +30,7 @@ public sealed class AnalysisReconciler(
     AdmissionControl admissions,
     EventOutbox outbox,
     OrphanSweep orphans,
+    AdvancingAnalyses advancing,
     IOptions<LifecycleSettings> settings,
     TimeProvider timeProvider,
     ILogger<AnalysisReconciler> logger)
@@ -41,6 +42,7 @@ public sealed class AnalysisReconciler(
     {
         var watch = Stopwatch.StartNew();
         var listedAt = timeProvider.GetUtcNow();
+        advancing.ForgetBefore(listedAt);
         var records = await repository.ListAsync(activeOnly: true, cancellationToken);
         var view = new ClusterView(await ClusterSnapshot.LoadAsync(cluster.Client, cluster.Namespace, analysisId: null, cancellationToken));
         var admitted = await admissions.AdmitAsync(records, cancellationToken);
@@ -57,6 +59,14 @@ public sealed class AnalysisReconciler(
         var steps = 0;
         await Parallel.ForEachAsync(records, ProbeParallelism(cancellationToken), async (stored, ct) =>
         {
+            // A command's follow-up is advancing it, or did after the listing: this record is stale, the follow-up
+            // had fresher data, and the next tick looks again (AdvancingAnalyses).
+            var analysisId = stored.Record.AnalysisId;
+            if (advancing.AdvancedSince(analysisId, listedAt))
+            {
+                return;
+            }
+
             var probe = await ProbeIfDueAsync(stored.Record, view, ct);
             if (probe is not null)
             {
@@ -66,7 +76,15 @@ public sealed class AnalysisReconciler(
             await stepSlots.WaitAsync(ct);
             try
             {
-                Interlocked.Add(ref steps, (await AdvanceSafelyAsync(stored, view, probe, admitted.Contains(stored.Record.AnalysisId), listedAt, ct)).Steps);
+                if (advancing.AdvancedSince(analysisId, listedAt) || advancing.TryBegin(analysisId) is not { } advance)
+                {
+                    return;
+                }
+
+                using (advance)
+                {
+                    Interlocked.Add(ref steps, (await AdvanceSafelyAsync(stored, view, probe, admitted.Contains(analysisId), listedAt, ct)).Steps);
+                }
             }
             finally
             {
@@ -81,10 +99,17 @@ public sealed class AnalysisReconciler(
     /// Advances one analysis now (after a command), with a snapshot of only its objects. True when it is still
     /// <c>starting</c> afterwards, i.e. waiting for the cluster (a pod to be scheduled and get its IP, which nginx
     /// needs), so the caller may look again soon instead of leaving it to the next tick — unless a workflow took the
-    /// transition over (Dapr mode), which waits by itself.
+    /// transition over (Dapr mode), which waits by itself. Also true, without doing anything, while the tick is
+    /// advancing the analysis: the follow-up then looks again after its next delay.
     /// </summary>
     public async Task<bool> ReconcileOneAsync(string analysisId, CancellationToken cancellationToken)
     {
+        using var advance = advancing.TryBegin(analysisId);
+        if (advance is null)
+        {
+            return true;
+        }
+
         var observedAt = timeProvider.GetUtcNow();
         var stored = await repository.GetAsync(analysisId, cancellationToken);
         if (stored is null || !stored.Record.IsActive)
