@@ -61,6 +61,7 @@ public static class CreateScenario
         }
 
         var latencies = new double[options.Count];
+        host.Sandbox.Counters.Reset();
         var total = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, options.Count), new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency }, async (i, _) =>
         {
@@ -79,17 +80,36 @@ public static class CreateScenario
         }
 
         var allSeconds = total.Elapsed.TotalSeconds;
+        var requests = host.Sandbox.Counters.Snapshot();
         return new CreateResult(
             options.Count,
             options.Concurrency,
             interval,
             options.Count / requestSeconds,
             allSeconds,
+            RequestsPerCreate(requests, options.Count),
             [
                 LatencyRow.Of("POST /po/ latency", latencies, targetP50Ms: 50, targetP99Ms: 250),
                 LatencyRow.Of("start → Secrets, NetworkPolicies, analysis Deployment + Service exist", trackers.Values.Select(t => t.MillisecondsUntil(ExpectedObjects.BeforeNginx))),
                 LatencyRow.Of($"start → all {ExpectedObjects.All.Count} objects exist (+ nginx ConfigMap, Deployment, Service)", trackers.Values.Select(t => t.MillisecondsUntil(ExpectedObjects.All)), targetP99Ms: 1000),
             ]);
+    }
+
+    /// <summary>
+    /// The Sandbox's requests from the first measured create until every object existed, per create, by kind: what
+    /// the creates cost the API server and Keycloak (and, here, this process' CPU). A step taken twice shows up as
+    /// more than one Kubernetes create per object.
+    /// </summary>
+    private static Dictionary<string, double> RequestsPerCreate(IReadOnlyDictionary<string, long> counts, int creates)
+    {
+        double Sum(Func<string, bool> route) => Math.Round(counts.Where(kv => route(kv.Key)).Sum(kv => kv.Value) / (double)creates, 2);
+        return new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["kubernetes_create"] = Sum(k => k.StartsWith("k8s:create:", StringComparison.Ordinal)),
+            ["kubernetes_list"] = Sum(k => k.StartsWith("k8s:list:", StringComparison.Ordinal)),
+            ["kubernetes_other"] = Sum(k => k.StartsWith("k8s:", StringComparison.Ordinal) && !k.StartsWith("k8s:create:", StringComparison.Ordinal) && !k.StartsWith("k8s:list:", StringComparison.Ordinal)),
+            ["keycloak"] = Sum(k => k.StartsWith("keycloak:", StringComparison.Ordinal)),
+        };
     }
 
     private static async Task CreateAsync(HttpClient http, string token, string analysisId)
@@ -177,4 +197,6 @@ public static class CreateScenario
     }
 }
 
-public sealed record CreateResult(int Creates, int Concurrency, double StatusLoopIntervalSeconds, double CreatesPerSecond, double SecondsUntilAllObjects, IReadOnlyList<LatencyRow> Rows);
+/// <param name="RequestsPerCreate">Sandbox requests per create by kind (<c>kubernetes_create</c>, <c>kubernetes_list</c>, <c>kubernetes_other</c>, <c>keycloak</c>).</param>
+public sealed record CreateResult(
+    int Creates, int Concurrency, double StatusLoopIntervalSeconds, double CreatesPerSecond, double SecondsUntilAllObjects, IReadOnlyDictionary<string, double> RequestsPerCreate, IReadOnlyList<LatencyRow> Rows);

@@ -63,6 +63,7 @@ switch (scenario)
         Console.WriteLine(LatencyRow.Header);
         created.Rows.ToList().ForEach(Console.WriteLine);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{created.CreatesPerSecond:F1} creates/s; all objects of all analyses after {created.SecondsUntilAllObjects:F1} s; status loop every {created.StatusLoopIntervalSeconds:F0} s"));
+        Console.WriteLine("requests per create (Sandbox): " + string.Join(", ", created.RequestsPerCreate.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:F2}"))));
         await WriteResultAsync("create.json", created);
         return 0;
     case "status-read":
