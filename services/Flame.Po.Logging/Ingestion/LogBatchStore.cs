@@ -46,7 +46,8 @@ public static class LogBatchStore
 
     /// <summary>
     /// Writes the plan's lines and stream rows, but only for the analyses whose row still has the version in
-    /// <paramref name="rows"/>: their rows are locked first, and a row changed since (a new version, or gone) gets
+    /// <paramref name="rows"/>: their rows are locked first, in id order like <see cref="LogStreamRow.LockAllAsync"/>
+    /// (two writers never wait for each other in a circle), and a row changed since (a new version, or gone) gets
     /// nothing written. Returns the analyses written, each with its row's new version.
     /// </summary>
     public static async Task<Dictionary<string, string>> WriteAsync(
@@ -66,6 +67,7 @@ public static class LogBatchStore
             WITH locked AS (
                 SELECT s.analysis_id FROM log_stream s
                 JOIN unnest($17::text[], $18::text[]) AS k(analysis_id, version) ON s.analysis_id = k.analysis_id AND s.xmin::text = k.version
+                ORDER BY s.analysis_id
                 FOR UPDATE OF s),
             line AS (
                 INSERT INTO log_line (analysis_id, deployment_name, logged_at, level, status, progress, message, source, idempotency_key)
