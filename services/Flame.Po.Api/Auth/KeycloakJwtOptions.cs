@@ -20,8 +20,8 @@ public sealed class KeycloakJwtOptions(IOptions<KeycloakSettings> keycloak, IOpt
     /// Microsoft.IdentityModel 8 re-reads the keys in the background after a token with an unknown <c>kid</c>, so the
     /// first token signed with a rotated realm key was refused. With this switch the re-read completes before the
     /// token is validated again, and that token is accepted (docs/compatibility.md#authentication). The library reads
-    /// it once per process, at its first token validation, so the host sets it at process start (its runtimeconfig,
-    /// <c>Flame.Po.Host.csproj</c>); a switch set later, when the Api is registered, lost to a token validated earlier.
+    /// it once per process, at its first token validation, so every process running the Api sets it at process start (its
+    /// runtimeconfig, from <c>HostsApi</c> in Directory.Build.props); a switch set later, when the Api is registered, lost to a token validated earlier.
     /// </summary>
     public const string BlockingKeyRefreshSwitch = "Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking";
 
