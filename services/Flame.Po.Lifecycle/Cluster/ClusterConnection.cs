@@ -65,18 +65,10 @@ public sealed class ClusterConnection(IOptions<ClusterSettings> options, TimePro
         inCluster = false;
         if (!string.IsNullOrWhiteSpace(settings.KubeConfig))
         {
-            // Loaded as BuildConfigFromConfigFile does, but an empty file (which the loader answers with a
+            // Built as BuildConfigFromConfigFile does, but an empty file (which the loader answers with a
             // NullReferenceException) is a configuration error like any other.
             var path = Path.GetFullPath(settings.KubeConfig);
-            K8SConfiguration kubeconfig;
-            using (var stream = File.OpenRead(path))
-            {
-                kubeconfig = KubernetesClientConfiguration.LoadKubeConfig(stream)
-                    ?? throw new KubeConfigException($"The kubeconfig {path} is empty.");
-            }
-
-            // Relative certificate and key paths are relative to the kubeconfig's directory.
-            kubeconfig.FileName = path;
+            var kubeconfig = KubeConfigReader.Read(path) ?? throw new KubeConfigException($"The kubeconfig {path} is empty.");
             return KubernetesClientConfiguration.BuildConfigFromConfigObject(
                 kubeconfig, string.IsNullOrWhiteSpace(settings.Context) ? null : settings.Context);
         }

@@ -1,6 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Flame.Po.Host;
 using Flame.Po.IntegrationTests.Support;
+using Flame.Po.ServiceDefaults.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Flame.Po.IntegrationTests.Telemetry;
 
@@ -35,5 +38,29 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         metrics.Names.Should().Contain(n => n.StartsWith("http_server_request_duration_seconds", StringComparison.Ordinal), "the readiness and healthz requests were measured");
         metrics.Names.Contains("flame_po_restarts_total").Should().Be(lifecycle);
         metrics.Names.Contains("flame_po_hub_delivery_failures_total").Should().Be(logging);
+    }
+
+    [Fact]
+    public async Task Each_metric_keeps_at_most_the_cardinality_limit_of_series_and_counts_the_rest_as_overflow()
+    {
+        await using var host = await RunningHost.StartAsync(HostTarget.All, _db.EnvironmentValues());
+        await host.WaitForReadinessAsync(HttpStatusCode.OK);
+        using var meter = host.Services.GetRequiredService<IMeterFactory>().Create(TelemetrySetup.Prefix + "CardinalityTest");
+        var counter = meter.CreateCounter<long>("flame.po.cardinality_test");
+        var distinct = TelemetrySetup.CardinalityLimit + 50;
+        for (var i = 0; i < distinct; i++)
+        {
+            counter.Add(1, new KeyValuePair<string, object?>("key", i));
+        }
+
+        var text = await host.Http.GetStringAsync("/metrics");
+        var samples = PrometheusText.Parse(text).Samples.Where(s => s.Name == "flame_po_cardinality_test_total").ToList();
+
+        // The limit bounds what the SDK allocates for each metric up front (the default of 2,000 series took about 10 MB
+        // of large-object heap in an idle host); beyond it, one overflow series counts the rest.
+        samples.Should().HaveCount(TelemetrySetup.CardinalityLimit + 1);
+        var overflow = samples.Should().ContainSingle(s => s.Labels.ContainsKey("otel_metric_overflow")).Subject;
+        samples.Sum(s => s.Value).Should().Be(distinct, "measurements beyond the limit are counted in the overflow series");
+        overflow.Value.Should().Be(distinct - TelemetrySetup.CardinalityLimit);
     }
 }
