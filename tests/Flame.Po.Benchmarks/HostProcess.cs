@@ -14,6 +14,7 @@ public sealed class HostProcess : IAsyncDisposable
 {
     private const int KeptLines = 40;
     private const string HostRuntimePrefix = "BENCH_HOST_";
+    private const string HostDirectoryVariable = "BENCH_HOST_DIR";
     private static readonly string[] InheritedPrefixesToDrop = ["POSTGRES_", "HUB_", "KEYCLOAK_", "RESULT_", "PO_", "DAPR_", "APP_", "STATUS_LOOP", "NGINX_", "LOG_LEVEL", "ASPNETCORE_", "DOTNET_"];
 
     private readonly Process _process;
@@ -59,7 +60,7 @@ public sealed class HostProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = Path.GetTempPath(),
         };
-        foreach (var arg in new[] { Path.Combine(Environment.GetEnvironmentVariable("BENCH_HOST_DIR") is { Length: > 0 } dir ? dir : AppContext.BaseDirectory, "Flame.Po.Host.dll"), "--target", target, "--urls", address.ToString().TrimEnd('/') })
+        foreach (var arg in new[] { Path.Combine(Environment.GetEnvironmentVariable(HostDirectoryVariable) is { Length: > 0 } dir ? dir : AppContext.BaseDirectory, "Flame.Po.Host.dll"), "--target", target, "--urls", address.ToString().TrimEnd('/') })
         {
             start.ArgumentList.Add(arg);
         }
@@ -74,8 +75,8 @@ public sealed class HostProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        // Runtime settings to try on the host without rebuilding it: BENCH_HOST_DOTNET_X=v becomes DOTNET_X=v.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith(HostRuntimePrefix + "DOTNET_", StringComparison.Ordinal)).ToList())
+        // Settings to try on the host without rebuilding it: BENCH_HOST_DOTNET_X=v becomes DOTNET_X=v.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith(HostRuntimePrefix, StringComparison.Ordinal) && k != HostDirectoryVariable).ToList())
         {
             start.Environment[key[HostRuntimePrefix.Length..]] = start.Environment[key];
             start.Environment.Remove(key);

@@ -58,10 +58,11 @@ public sealed class StatusLoopJob(
             var report = await reconciler.ReconcileAllAsync(cancellationToken);
             heartbeat.Beat();
             telemetry.TickCompleted(report.Duration);
+            var collection = TickGarbage.CollectAfter(report.ActiveAnalyses);
             logger.LogInformation(
                 LogEvents.StatusLoop,
-                "Status loop iteration completed: {Active} active, {Probed} probed, {Steps} steps, {Orphans} orphans deleted in {DurationMs} ms",
-                report.ActiveAnalyses, report.Probed, report.Steps, report.OrphansDeleted, (long)report.Duration.TotalMilliseconds);
+                "Status loop iteration completed: {Active} active, {Probed} probed, {Steps} steps, {Orphans} orphans deleted in {DurationMs} ms (memory collected in {CollectionMs} ms)",
+                report.ActiveAnalyses, report.Probed, report.Steps, report.OrphansDeleted, (long)report.Duration.TotalMilliseconds, (long)collection.TotalMilliseconds);
         }
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
