@@ -8,12 +8,16 @@ namespace Flame.Po.Benchmarks;
 /// <summary>
 /// The host as an operator runs it: <c>dotnet Flame.Po.Host.dll</c> (copied next to this program by the project
 /// reference, with its own runtimeconfig, so the same runtime settings as the image) in a process of its own,
-/// with an environment made only of what the scenario gives it. Keeps the last lines of its output for errors.
+/// with an environment made only of what the scenario gives it (and any <c>BENCH_HOST_*</c> variables). Keeps the last
+/// lines of its output for errors.
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
     private const int KeptLines = 40;
-    private const string HostRuntimePrefix = "BENCH_HOST_";
+    /// <summary>BENCH_HOST_X=v reaches the host as X=v: a runtime setting to try without a rebuild (README "Performance").</summary>
+    private const string HostVariablePrefix = "BENCH_HOST_";
+
+    /// <summary>Where another build of the host is (e.g. a ReadyToRun publish); default: the copy next to this program.</summary>
     private const string HostDirectoryVariable = "BENCH_HOST_DIR";
     private static readonly string[] InheritedPrefixesToDrop = ["POSTGRES_", "HUB_", "KEYCLOAK_", "RESULT_", "PO_", "DAPR_", "APP_", "STATUS_LOOP", "NGINX_", "LOG_LEVEL", "ASPNETCORE_", "DOTNET_"];
 
@@ -60,7 +64,8 @@ public sealed class HostProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = Path.GetTempPath(),
         };
-        foreach (var arg in new[] { Path.Combine(Environment.GetEnvironmentVariable(HostDirectoryVariable) is { Length: > 0 } dir ? dir : AppContext.BaseDirectory, "Flame.Po.Host.dll"), "--target", target, "--urls", address.ToString().TrimEnd('/') })
+        var directory = Environment.GetEnvironmentVariable(HostDirectoryVariable) is { Length: > 0 } other ? other : AppContext.BaseDirectory;
+        foreach (var arg in new[] { Path.Combine(directory, "Flame.Po.Host.dll"), "--target", target, "--urls", address.ToString().TrimEnd('/') })
         {
             start.ArgumentList.Add(arg);
         }
@@ -75,10 +80,9 @@ public sealed class HostProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        // Settings to try on the host without rebuilding it: BENCH_HOST_DOTNET_X=v becomes DOTNET_X=v.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith(HostRuntimePrefix, StringComparison.Ordinal) && k != HostDirectoryVariable).ToList())
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith(HostVariablePrefix, StringComparison.Ordinal) && k != HostDirectoryVariable).ToList())
         {
-            start.Environment[key[HostRuntimePrefix.Length..]] = start.Environment[key];
+            start.Environment[key[HostVariablePrefix.Length..]] = start.Environment[key];
             start.Environment.Remove(key);
         }
 
