@@ -92,6 +92,18 @@ public sealed class KubernetesObjects(IKubernetes client, string ns)
     public Task<V1Secret> ReplaceAsync(V1Secret item, CancellationToken cancellationToken) =>
         client.CoreV1.ReplaceNamespacedSecretAsync(Typed(item), item.Metadata.Name, ns, fieldValidation: Strict, cancellationToken: cancellationToken);
 
+    /// <summary>
+    /// The kind of <paramref name="item"/> from its model type: list items carry no <c>kind</c>, and metadata-only
+    /// ones say <c>PartialObjectMetadata</c>.
+    /// </summary>
+    public static string KindOf(IKubernetesObject item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return Attribute.GetCustomAttribute(item.GetType(), typeof(KubernetesEntityAttribute)) is KubernetesEntityAttribute attribute
+            ? attribute.Kind
+            : item.GetType().Name;
+    }
+
     /// <summary>A read object carries no apiVersion/kind; what is sent must.</summary>
     private static T Typed<T>(T item)
         where T : IKubernetesObject

@@ -61,12 +61,12 @@ public sealed class OrphanSweep(
                 if (orphaned && await executor.DeleteObjectAsync(orphan, cancellationToken))
                 {
                     deleted.Add(orphan);
-                    logger.LogInformation(LogEvents.Action, "Deleted orphaned {Kind} {Name}", orphan.Kind, orphan.Metadata.Name);
+                    logger.LogInformation(LogEvents.Action, "Deleted orphaned {Kind} {Name}", KubernetesObjects.KindOf(orphan), orphan.Metadata.Name);
                 }
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {
-                logger.LogWarning(LogEvents.StatusLoop, error, "Deleting orphaned {Kind} {Name} failed; the next sweep retries", orphan.Kind, orphan.Metadata.Name);
+                logger.LogWarning(LogEvents.StatusLoop, error, "Deleting orphaned {Kind} {Name} failed; the next sweep retries", KubernetesObjects.KindOf(orphan), orphan.Metadata.Name);
             }
         }
 

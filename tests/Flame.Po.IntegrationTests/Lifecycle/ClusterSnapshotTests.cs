@@ -50,6 +50,31 @@ public sealed class ClusterSnapshotTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Network_policies_are_read_as_metadata_only_and_the_tick_still_sees_each_one()
+    {
+        var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-3000s");
+        await _h.Commands.CreateAsync(command, CancellationToken.None);
+        var record = await _h.WaitForAsync(command.AnalysisId, r => r.Status == AnalysisStatus.Executing);
+        var cluster = _h.Host.Services.GetRequiredService<ClusterConnection>();
+        var names = WorkloadNames.For(record.AnalysisId, record.RestartCounter);
+
+        foreach (var snapshot in new[]
+        {
+            await ClusterSnapshot.LoadAsync(cluster.Client, cluster.Namespace, analysisId: null, CancellationToken.None),
+            await ClusterSnapshot.LoadAsync(cluster.Client, cluster.Namespace, command.AnalysisId, CancellationToken.None),
+        })
+        {
+            var mine = snapshot.NetworkPolicies.Where(p => ClusterSnapshot.AnalysisIdOf(p) == command.AnalysisId).ToList();
+            mine.Select(p => p.Metadata.Name).Should().BeEquivalentTo([names.AnalysisNetworkPolicy, names.NginxNetworkPolicy]);
+            snapshot.NetworkPolicies.Should().OnlyContain(p => p.Spec == null, "the rules are written from the manifests, never read back");
+            snapshot.NetworkPolicies.Should().OnlyContain(p => p.Metadata.Uid != null && p.Metadata.Labels != null);
+            mine.Should().OnlyContain(p => KubernetesObjects.KindOf(p) == "NetworkPolicy");
+        }
+
+        _h.Sandbox.Objects.Get("networkpolicies", _h.Sandbox.Namespace, names.AnalysisNetworkPolicy)!["spec"].Should().NotBeNull("the policy itself is whole");
+    }
+
+    [Fact]
     public async Task Secrets_are_read_as_metadata_only_the_credentials_never_reach_the_snapshot()
     {
         var command = LifecycleHarness.Create("harbor.sandbox.local/sim/ok:runtime-3000s");
