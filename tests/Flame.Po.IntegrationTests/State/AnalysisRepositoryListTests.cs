@@ -1,5 +1,8 @@
+using System.Text.Json;
+
 using Flame.Po.Core.Analyses;
 using Flame.Po.Dapr.Embedded;
+using Flame.Po.Dapr.State;
 using Flame.Po.IntegrationTests.Support;
 using Flame.Po.Lifecycle.Analyses;
 using Flame.Po.Persistence;
@@ -9,10 +12,13 @@ namespace Flame.Po.IntegrationTests.State;
 
 /// <summary>
 /// ListAsync keeps the records it read and re-reads only those whose ETag changed: two repositories on one
-/// database (two replicas) must still always see each other's latest writes, creates and deletes.
+/// database (two replicas) must still always see each other's latest writes, creates and deletes. Creates of
+/// analyses whose ids fall in one index shard: within a process they queue for the shard instead of losing its
+/// compare-and-swap to each other; across replicas the compare-and-swap still keeps every create.
 /// </summary>
 public sealed class AnalysisRepositoryListTests : IAsyncLifetime
 {
+    private const int Creates = 20;
     private TestDatabase _db = null!;
     private AnalysisRepository _mine = null!;
     private AnalysisRepository _other = null!;
@@ -50,8 +56,36 @@ public sealed class AnalysisRepositoryListTests : IAsyncLifetime
             .Should().Equal(Record("1").AnalysisId, Record("2").AnalysisId);
     }
 
+    [Fact]
+    public async Task Concurrent_creates_in_one_shard_never_lose_the_shard_to_each_other_in_one_process()
+    {
+        var store = new CountingStore(new PostgresStateStore(_db.DataSource, TimeProvider.System));
+        var repository = new AnalysisRepository(store);
+
+        await Task.WhenAll(Enumerable.Range(0, Creates).Select(i => Task.Run(() => repository.CreateAsync(InShardA(i), CancellationToken.None))));
+
+        store.Conflicts.Should().Be(0, "writers of one shard in one process take turns");
+        (await repository.ListAsync(activeOnly: true, CancellationToken.None)).Should().HaveCount(Creates);
+    }
+
+    [Fact]
+    public async Task Concurrent_creates_in_one_shard_from_two_replicas_are_all_kept()
+    {
+        await Task.WhenAll(Enumerable.Range(0, Creates).Select(i => Task.Run(() => (i % 2 == 0 ? _mine : _other).CreateAsync(InShardA(i), CancellationToken.None))));
+
+        (await _mine.ListAsync(activeOnly: true, CancellationToken.None)).Select(s => s.Record.AnalysisId)
+            .Should().BeEquivalentTo(Enumerable.Range(0, Creates).Select(i => InShardA(i).AnalysisId));
+    }
+
     private static async Task<IEnumerable<string>> Statuses(AnalysisRepository repository) =>
         (await repository.ListAsync(activeOnly: false, CancellationToken.None)).Select(s => s.Record.Status);
+
+    /// <summary>Ids that all start with <c>a</c>: one index shard.</summary>
+    private static AnalysisRecord InShardA(int i) => Record("0") with
+    {
+        AnalysisId = $"a{i:D7}-0000-4000-8000-000000000000",
+        CreatedAt = DateTimeOffset.UnixEpoch.AddSeconds(i),
+    };
 
     private static AnalysisRecord Record(string suffix) => new()
     {
@@ -66,4 +100,34 @@ public sealed class AnalysisRepositoryListTests : IAsyncLifetime
         UpdatedAt = DateTimeOffset.UnixEpoch,
         DeployedAt = DateTimeOffset.UnixEpoch,
     };
+
+    /// <summary>The store, counting the transactions that lost a compare-and-swap.</summary>
+    private sealed class CountingStore(IStateStore inner) : IStateStore
+    {
+        private int _conflicts;
+
+        public int Conflicts => Volatile.Read(ref _conflicts);
+
+        public Task<StateEntry?> GetAsync(string key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
+
+        public Task<IReadOnlyList<StateEntry>> GetBulkAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) => inner.GetBulkAsync(keys, cancellationToken);
+
+        public Task SaveAsync(string key, JsonElement value, string? etag, StateConcurrency concurrency, CancellationToken cancellationToken) =>
+            inner.SaveAsync(key, value, etag, concurrency, cancellationToken);
+
+        public Task DeleteAsync(string key, string? etag, CancellationToken cancellationToken) => inner.DeleteAsync(key, etag, cancellationToken);
+
+        public async Task TransactAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await inner.TransactAsync(operations, cancellationToken);
+            }
+            catch (StateConflictException)
+            {
+                Interlocked.Increment(ref _conflicts);
+                throw;
+            }
+        }
+    }
 }
