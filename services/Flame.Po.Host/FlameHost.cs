@@ -91,6 +91,7 @@ public static class FlameHost
             builder.AddLoggingService();
         }
 
+        DataProtectionKeyRing.DoNotCreateAtStart(builder.Services);
         var app = builder.Build();
         app.Services.ValidateSettings();
 

@@ -50,6 +50,8 @@ public sealed class PostgresSettings : IValidatedSettings
         CommandTimeout = 30,
         MaxPoolSize = MaxPoolSize,
         ApplicationName = "flame-po",
+        // The PO never uses ambient transactions (TransactionScope): no lookup of one at each open.
+        Enlist = false,
         // A connection that was open when PostgreSQL went away must not poison the pool after it returns.
         ConnectionLifetime = 300,
         // Every statement the PO sends is a fixed text run over and over (one per streamed line, per record
