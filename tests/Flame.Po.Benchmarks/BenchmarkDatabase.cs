@@ -4,17 +4,20 @@ using Npgsql;
 namespace Flame.Po.Benchmarks;
 
 /// <summary>
-/// A fresh PostgreSQL database for one run: on the server named by POSTGRES_* when set, else on a private
-/// server started with scripts/postgres.sh (the same script the tests use).
+/// A fresh PostgreSQL database for one run: on the server named by POSTGRES_* when set (dropped again at the end,
+/// so runs do not pile up databases on a shared server), else on a private server started with scripts/postgres.sh
+/// (the same script the tests use), removed at the end.
 /// </summary>
 public sealed class BenchmarkDatabase : IAsyncDisposable
 {
     private readonly string? _dataDirectory;
+    private readonly string _server;
 
-    private BenchmarkDatabase(Dictionary<string, string?> settings, string? dataDirectory)
+    private BenchmarkDatabase(Dictionary<string, string?> settings, string? dataDirectory, string server)
     {
         Settings = settings;
         _dataDirectory = dataDirectory;
+        _server = server;
     }
 
     public Dictionary<string, string?> Settings { get; }
@@ -52,12 +55,19 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
                 ["POSTGRES_PASSWORD"] = password,
                 ["POSTGRES_DB"] = name,
             },
-            dataDirectory);
+            dataDirectory,
+            server.ConnectionString);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_dataDirectory is not null)
+        if (_dataDirectory is null)
+        {
+            await using var admin = NpgsqlDataSource.Create(_server);
+            await using var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS {Settings["POSTGRES_DB"]} WITH (FORCE)");
+            await drop.ExecuteNonQueryAsync();
+        }
+        else
         {
             await Bash(Directory.GetCurrentDirectory(), $"source '{RepositoryRootFinder.Find()}/scripts/postgres.sh' && pg_stop '{_dataDirectory}'; rm -rf '{_dataDirectory}'");
         }

@@ -12,19 +12,42 @@ namespace Flame.Po.Benchmarks;
 /// <c>ingest</c>: <c>POST /po/stream_logs</c> over HTTP against the whole host (real PostgreSQL, tokens from the
 /// Sandbox's Keycloak). Part 1 sends <c>lines</c> lines for one analysis and compares the cost of the first and
 /// the last 1,000 (flatness: the old service appended to one text column, quadratic in the lines). Part 2 runs
-/// 32 analyses streaming at once and reports sustained lines/s and latency percentiles.
+/// 32 analyses streaming at once and reports sustained lines/s and latency percentiles. With <c>--host-process</c>
+/// the host runs as its own process (<see cref="HostProcess"/>, the image's runtime settings) and only the clients
+/// run here, as when the analyses stream from their own pods.
 /// </summary>
 public static class IngestScenario
 {
     private const int Block = 1000;
     private const int Concurrency = 32;
 
-    public static async Task<IngestResult> RunAsync(int lines, int linesPerClient, string repositoryRoot)
+    public static async Task<IngestResult> RunAsync(int lines, int linesPerClient, string repositoryRoot, bool hostProcess)
     {
-        await using var host = await BenchmarkHost.StartAsync(repositoryRoot, new Dictionary<string, string?>());
-        using var http = host.CreateClient(Concurrency * 2);
-        var sandbox = host.Sandbox;
+        if (!hostProcess)
+        {
+            await using var host = await BenchmarkHost.StartAsync(repositoryRoot, new Dictionary<string, string?>());
+            using var http = host.CreateClient(Concurrency * 2);
+            return await MeasureAsync(http, host.Sandbox, lines, linesPerClient);
+        }
 
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = 1 });
+        await using var database = await BenchmarkDatabase.CreateAsync(repositoryRoot);
+        var environment = new Dictionary<string, string?>(database.Settings);
+        foreach (var (key, value) in BenchmarkHost.SandboxSettings(sandbox))
+        {
+            environment[key] = value;
+        }
+
+        await using var process = HostProcess.Start(environment);
+        await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency * 2 }) { BaseAddress = process.Address, Timeout = TimeSpan.FromMinutes(2) };
+        var result = await MeasureAsync(client, sandbox, lines, linesPerClient);
+        await process.StopAsync();
+        return result;
+    }
+
+    private static async Task<IngestResult> MeasureAsync(HttpClient http, SandboxServer sandbox, int lines, int linesPerClient)
+    {
         var flat = await FlatnessAsync(http, sandbox, lines);
         Console.WriteLine(flat);
         var sustained = await SustainedAsync(http, sandbox, linesPerClient);
@@ -49,6 +72,7 @@ public static class IngestScenario
             }
         }
 
+        Console.WriteLine("ms per 1,000 lines: " + string.Join(' ', blocks.Select(b => b.ToString("F0", CultureInfo.InvariantCulture))));
         return new Flatness(lines, blocks[0], blocks[^1], blocks.Max(), lines / total.Elapsed.TotalSeconds);
     }
 

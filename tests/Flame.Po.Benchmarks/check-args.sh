@@ -31,6 +31,8 @@ check loop-scale --silent-percent 101
 check loop-scale --silent loud
 check ingest many
 check ingest 10 20
+check ingest --host-process many
+check ingest 10 --host-process --other
 check create 0
 check create -5
 check create 50 60
