@@ -1,5 +1,6 @@
 using Flame.Po.Lifecycle.Workloads;
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 
 namespace Flame.Po.Lifecycle.Cluster;
@@ -86,28 +87,27 @@ public sealed record ClusterSnapshot(
     }
 
     /// <summary>
-    /// The owned NetworkPolicies as metadata only, like the Secrets below: the PO only needs to know which exist
-    /// (by name) and their uids to delete them; their rules are written from the manifests and never read back. Two
-    /// policies an analysis, each with several peers and label selectors, were about a fifth of a tick's objects.
+    /// A list of the owned Secrets or NetworkPolicies as metadata only (<c>PartialObjectMetadataList</c>, as
+    /// client-go's metadata client asks for it, with plain JSON as the fallback of an API server that cannot convert):
+    /// a tick needs their names, labels and uids. A Secret's registry credentials and tokens are so neither sent nor
+    /// held in memory; a policy's rules are written from the manifests and never read back (two policies an analysis,
+    /// with their peers and selectors, were about a fifth of a tick's objects).
     /// </summary>
-    private static async Task<IList<V1NetworkPolicy>> ListNetworkPolicyMetadataAsync(IKubernetes client, string ns, string selector, CancellationToken cancellationToken)
+    private static async Task<IList<T>> MetadataOnlyAsync<TList, T>(
+        Func<IReadOnlyDictionary<string, IReadOnlyList<string>>, Task<HttpOperationResponse<TList>>> list)
+        where TList : IItems<T>
     {
-        using var response = await client.NetworkingV1.ListNamespacedNetworkPolicyWithHttpMessagesAsync(
-            ns, labelSelector: selector, customHeaders: MetadataOnly, cancellationToken: cancellationToken);
+        using var response = await list(MetadataOnly);
         return response.Body.Items;
     }
 
-    /// <summary>
-    /// The owned Secrets as metadata only (<c>PartialObjectMetadataList</c>, as client-go's metadata client asks for
-    /// it, with plain JSON as the fallback of an API server that cannot convert): a tick needs their names, labels and
-    /// uids, never the registry credentials and tokens inside them, so they are neither sent nor held in memory.
-    /// </summary>
-    private static async Task<IList<V1Secret>> ListSecretMetadataAsync(IKubernetes client, string ns, string selector, CancellationToken cancellationToken)
-    {
-        using var response = await client.CoreV1.ListNamespacedSecretWithHttpMessagesAsync(
-            ns, labelSelector: selector, customHeaders: MetadataOnly, cancellationToken: cancellationToken);
-        return response.Body.Items;
-    }
+    private static Task<IList<V1Secret>> ListSecretMetadataAsync(IKubernetes client, string ns, string selector, CancellationToken cancellationToken) =>
+        MetadataOnlyAsync<V1SecretList, V1Secret>(headers =>
+            client.CoreV1.ListNamespacedSecretWithHttpMessagesAsync(ns, labelSelector: selector, customHeaders: headers, cancellationToken: cancellationToken));
+
+    private static Task<IList<V1NetworkPolicy>> ListNetworkPolicyMetadataAsync(IKubernetes client, string ns, string selector, CancellationToken cancellationToken) =>
+        MetadataOnlyAsync<V1NetworkPolicyList, V1NetworkPolicy>(headers =>
+            client.NetworkingV1.ListNamespacedNetworkPolicyWithHttpMessagesAsync(ns, labelSelector: selector, customHeaders: headers, cancellationToken: cancellationToken));
 
     /// <summary>The <c>Accept</c> header of a metadata-only list.</summary>
     public const string MetadataListAccept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";

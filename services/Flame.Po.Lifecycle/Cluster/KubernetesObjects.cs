@@ -99,17 +99,14 @@ public sealed class KubernetesObjects(IKubernetes client, string ns)
     public static string KindOf(IKubernetesObject item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        return Attribute.GetCustomAttribute(item.GetType(), typeof(KubernetesEntityAttribute)) is KubernetesEntityAttribute attribute
-            ? attribute.Kind
-            : item.GetType().Name;
+        return EntityOf(item.GetType())?.Kind ?? item.GetType().Name;
     }
 
     /// <summary>A read object carries no apiVersion/kind; what is sent must.</summary>
     private static T Typed<T>(T item)
         where T : IKubernetesObject
     {
-        var attribute = (KubernetesEntityAttribute?)Attribute.GetCustomAttribute(typeof(T), typeof(KubernetesEntityAttribute));
-        if (attribute is not null)
+        if (EntityOf(typeof(T)) is { } attribute)
         {
             item.ApiVersion ??= string.IsNullOrEmpty(attribute.Group) ? attribute.ApiVersion : $"{attribute.Group}/{attribute.ApiVersion}";
             item.Kind ??= attribute.Kind;
@@ -117,4 +114,8 @@ public sealed class KubernetesObjects(IKubernetes client, string ns)
 
         return item;
     }
+
+    /// <summary>The group, version and kind a model type stands for.</summary>
+    private static KubernetesEntityAttribute? EntityOf(Type model) =>
+        (KubernetesEntityAttribute?)Attribute.GetCustomAttribute(model, typeof(KubernetesEntityAttribute));
 }
