@@ -12,7 +12,7 @@ WORKDIR /app
 COPY --from=build /app ./
 # The PO listens on 8000 (docs/compatibility.md#common); the base image's own default port is switched off. Two glibc malloc
 # arenas instead of one per thread: with 1,000 analyses the process kept 25–120 MB more native memory (TLS to the
-# API server, sockets) without it (README "Performance").
+# API server, sockets) without it (README "Performance"; the benchmarks start the host with the same, HostProcess.cs).
 ENV ASPNETCORE_HTTP_PORTS="" \
     PO_PORT=8000 \
     MALLOC_ARENA_MAX=2 \

@@ -7,19 +7,35 @@ using System.Text;
 using Flame.Po.Lifecycle.Reconciler;
 using Flame.Po.Lifecycle.StatusLoop;
 using Flame.Po.Lifecycle.Workloads;
+using Flame.Sandbox;
 using Flame.Sandbox.Kubernetes;
 using Microsoft.Extensions.Options;
 
 namespace Flame.Po.Benchmarks;
 
-/// <summary>The command line of <c>create</c>: <c>[count=500] [--concurrency 20]</c>.</summary>
-public sealed record CreateOptions(int Count, int Concurrency)
+/// <summary>
+/// The command line of <c>create</c>: <c>[count=500] [--concurrency 20] [--object-seconds 300] [--host-process]</c>;
+/// <c>object-seconds</c> is how long to wait for the analyses' objects after the last answer (1 with
+/// <c>BENCH_HOST_RECONCILER_ENABLED=false</c>, where none come).
+/// </summary>
+public sealed record CreateOptions(int Count, int Concurrency, bool HostProcess = false, int ObjectSeconds = 300)
 {
+    private const string HostProcessFlag = "--host-process";
+
     /// <summary>Null when the arguments do not parse.</summary>
-    public static CreateOptions? Parse(IReadOnlyList<string> args) =>
-        ScenarioArguments.Parse(args, 500, new Dictionary<string, int> { ["concurrency"] = 20 }) is { } parsed
-            ? new CreateOptions(parsed.Size, parsed.Options["concurrency"])
+    public static CreateOptions? Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var rest = args.Where(a => a != HostProcessFlag).ToList();
+        if (args.Count - rest.Count > 1)
+        {
+            return null;
+        }
+
+        return ScenarioArguments.Parse(rest, 500, new Dictionary<string, int> { ["concurrency"] = 20, ["object-seconds"] = 300 }) is { } parsed
+            ? new CreateOptions(parsed.Size, parsed.Options["concurrency"], rest.Count < args.Count, parsed.Options["object-seconds"])
             : null;
+    }
 }
 
 /// <summary>
@@ -28,6 +44,9 @@ public sealed record CreateOptions(int Count, int Concurrency)
 /// Reports the request latency and, per analysis, the time from the request's start until the Sandbox stores
 /// every Kubernetes object of the analysis (the set <see cref="AnalysisManifests.All"/> builds with credentials).
 /// Creation is observed through the Sandbox store's <see cref="ObjectCreated"/> event, so it costs the PO nothing.
+/// With <c>--host-process</c> the host runs as its own process (<see cref="HostProcess"/>, the image's runtime
+/// settings; <c>BENCH_HOST_RECONCILER_ENABLED=false</c> measures the request alone) and the CPU time of the creates is
+/// reported apart: the host's, and this process' (the Sandbox and the clients).
 /// </summary>
 public static class CreateScenario
 {
@@ -35,17 +54,39 @@ public static class CreateScenario
 
     /// <summary>Runs 10 minutes, so the analyses are still running when every object exists.</summary>
     private const string Image = "harbor.sandbox.local/sim/ok:runtime-600s";
-    private static readonly TimeSpan ObjectDeadline = TimeSpan.FromMinutes(5);
 
     public static async Task<CreateResult> RunAsync(CreateOptions options, string repositoryRoot)
     {
         ArgumentNullException.ThrowIfNull(options);
-        await using var host = await BenchmarkHost.StartAsync(repositoryRoot, new Dictionary<string, string?>());
-        var interval = host.Get<IOptions<StatusLoopSettings>>().Value.IntervalSeconds;
+        if (!options.HostProcess)
+        {
+            await using var host = await BenchmarkHost.StartAsync(repositoryRoot, new Dictionary<string, string?>());
+            using var client = host.CreateClient(options.Concurrency);
+            return await MeasureAsync(options, client, host.Sandbox, host.Get<IOptions<StatusLoopSettings>>().Value.IntervalSeconds, hostId: null);
+        }
+
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = 1 });
+        await using var database = await BenchmarkDatabase.CreateAsync(repositoryRoot);
+        var environment = new Dictionary<string, string?>(database.Settings);
+        foreach (var (key, value) in BenchmarkHost.SandboxSettings(sandbox))
+        {
+            environment[key] = value;
+        }
+
+        await using var process = HostProcess.Start(environment);
+        await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency }) { BaseAddress = process.Address, Timeout = TimeSpan.FromMinutes(2) };
+        var result = await MeasureAsync(options, http, sandbox, new StatusLoopSettings().IntervalSeconds, process.Id);
+        await process.StopAsync();
+        return result;
+    }
+
+    private static async Task<CreateResult> MeasureAsync(CreateOptions options, HttpClient http, SandboxServer sandbox, double interval, int? hostId)
+    {
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  status loop every {interval:F0} s; every analysis gets {ExpectedObjects.All.Count} objects: {string.Join(", ", ExpectedObjects.All.Select(o => $"{o.Plural}/{o.Component}"))}"));
 
         var trackers = new ConcurrentDictionary<string, ObjectTracker>(StringComparer.Ordinal);
-        host.Sandbox.Objects.Created += created =>
+        sandbox.Objects.Created += created =>
         {
             if (created.Labels.TryGetValue(WorkloadLabels.AnalysisId, out var id) && trackers.TryGetValue(id, out var tracker))
             {
@@ -53,15 +94,15 @@ public static class CreateScenario
             }
         };
 
-        using var http = host.CreateClient(options.Concurrency);
-        var token = host.Sandbox.Tokens.Management(TimeSpan.FromHours(2));
+        var token = sandbox.Tokens.Management(TimeSpan.FromHours(2));
         for (var i = 0; i < WarmUpCreates; i++)
         {
             await CreateAsync(http, token, Guid.NewGuid().ToString());
         }
 
         var latencies = new double[options.Count];
-        host.Sandbox.Counters.Reset();
+        sandbox.Counters.Reset();
+        var (hostCpu, ownCpu) = (hostId is { } before ? ProcessCpu.Milliseconds(before) : double.NaN, ProcessCpu.OwnMilliseconds());
         var total = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, options.Count), new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency }, async (i, _) =>
         {
@@ -72,15 +113,17 @@ public static class CreateScenario
             latencies[i] = Stopwatch.GetElapsedTime(tracker.Start).TotalMilliseconds;
         });
         var requestSeconds = total.Elapsed.TotalSeconds;
+        var requestCpu = CpuPerCreate(hostId, hostCpu, ownCpu, options.Count);
 
         var waiting = Stopwatch.StartNew();
-        while (trackers.Values.Any(t => !t.Has(ExpectedObjects.All)) && waiting.Elapsed < ObjectDeadline)
+        while (trackers.Values.Any(t => !t.Has(ExpectedObjects.All)) && waiting.Elapsed < TimeSpan.FromSeconds(options.ObjectSeconds))
         {
             await Task.Delay(50);
         }
 
         var allSeconds = total.Elapsed.TotalSeconds;
-        var requests = host.Sandbox.Counters.Snapshot();
+        var allCpu = CpuPerCreate(hostId, hostCpu, ownCpu, options.Count);
+        var requests = sandbox.Counters.Snapshot();
         return new CreateResult(
             options.Count,
             options.Concurrency,
@@ -88,6 +131,8 @@ public static class CreateScenario
             options.Count / requestSeconds,
             allSeconds,
             RequestsPerCreate(requests, options.Count),
+            requestCpu,
+            allCpu,
             [
                 LatencyRow.Of("POST /po/ latency", latencies, targetP50Ms: 50, targetP99Ms: 250),
                 LatencyRow.Of("start → Secrets, NetworkPolicies, analysis Deployment + Service exist", trackers.Values.Select(t => t.MillisecondsUntil(ExpectedObjects.BeforeNginx))),
@@ -111,6 +156,10 @@ public static class CreateScenario
             ["keycloak"] = Sum(k => k.StartsWith("keycloak:", StringComparison.Ordinal)),
         };
     }
+
+    /// <summary>CPU milliseconds per create since the burst began: the host's (NaN in this process) and this process'.</summary>
+    private static CreateCpu CpuPerCreate(int? hostId, double hostBefore, double ownBefore, int creates) =>
+        new((hostId is { } id ? ProcessCpu.Milliseconds(id) - hostBefore : double.NaN) / creates, (ProcessCpu.OwnMilliseconds() - ownBefore) / creates);
 
     private static async Task CreateAsync(HttpClient http, string token, string analysisId)
     {
@@ -198,5 +247,23 @@ public static class CreateScenario
 }
 
 /// <param name="RequestsPerCreate">Sandbox requests per create by kind (<c>kubernetes_create</c>, <c>kubernetes_list</c>, <c>kubernetes_other</c>, <c>keycloak</c>).</param>
+/// <param name="CpuUntilAnswered">CPU per create until the last request was answered.</param>
+/// <param name="CpuUntilAllObjects">CPU per create until every object of every analysis existed.</param>
 public sealed record CreateResult(
-    int Creates, int Concurrency, double StatusLoopIntervalSeconds, double CreatesPerSecond, double SecondsUntilAllObjects, IReadOnlyDictionary<string, double> RequestsPerCreate, IReadOnlyList<LatencyRow> Rows);
+    int Creates,
+    int Concurrency,
+    double StatusLoopIntervalSeconds,
+    double CreatesPerSecond,
+    double SecondsUntilAllObjects,
+    IReadOnlyDictionary<string, double> RequestsPerCreate,
+    CreateCpu CpuUntilAnswered,
+    CreateCpu CpuUntilAllObjects,
+    IReadOnlyList<LatencyRow> Rows);
+
+/// <summary>CPU milliseconds per create: the host's (NaN when the host runs in the benchmark's process) and the benchmark process' (the Sandbox and the clients, and the host when it runs there).</summary>
+public sealed record CreateCpu(double HostMs, double BenchmarkProcessMs)
+{
+    public override string ToString() => double.IsNaN(HostMs)
+        ? string.Create(CultureInfo.InvariantCulture, $"{BenchmarkProcessMs:F1} ms (host, Sandbox and clients in one process)")
+        : string.Create(CultureInfo.InvariantCulture, $"host {HostMs:F1} ms, Sandbox and clients {BenchmarkProcessMs:F1} ms");
+}

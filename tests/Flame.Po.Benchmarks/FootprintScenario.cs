@@ -47,7 +47,6 @@ public static class FootprintScenario
         environment["STARTUP_GRACE"] = "1000000";
         environment["UNRESPONSIVE_TIMEOUT"] = "1000000";
         environment["HEALTHZ_TIMEOUT"] = "2";
-        environment["MALLOC_ARENA_MAX"] = "2"; // as the image sets it (Dockerfile)
 
         double firstStartMs;
         await using (var first = HostProcess.Start(environment))

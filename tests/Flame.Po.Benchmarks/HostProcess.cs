@@ -8,7 +8,7 @@ namespace Flame.Po.Benchmarks;
 /// <summary>
 /// The host as an operator runs it: <c>dotnet Flame.Po.Host.dll</c> (copied next to this program by the project
 /// reference, with its own runtimeconfig, so the same runtime settings as the image) in a process of its own,
-/// with an environment made only of what the scenario gives it (and any <c>BENCH_HOST_*</c> variables). Keeps the last
+/// with an environment made only of the image's runtime variables, what the scenario gives it and any <c>BENCH_HOST_*</c> variables. Keeps the last
 /// lines of its output for errors.
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
@@ -19,6 +19,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     /// <summary>Where another build of the host is (e.g. a ReadyToRun publish); default: the copy next to this program.</summary>
     private const string HostDirectoryVariable = "BENCH_HOST_DIR";
+    /// <summary>What the image's <c>ENV</c> sets for the runtime (Dockerfile), so every process started here runs as in the image.</summary>
+    private static readonly Dictionary<string, string> ImageEnvironment = new(StringComparer.Ordinal) { ["MALLOC_ARENA_MAX"] = "2" };
+
     private static readonly string[] InheritedPrefixesToDrop = ["POSTGRES_", "HUB_", "KEYCLOAK_", "RESULT_", "PO_", "DAPR_", "APP_", "STATUS_LOOP", "NGINX_", "LOG_LEVEL", "ASPNETCORE_", "DOTNET_"];
 
     private readonly Process _process;
@@ -56,6 +59,17 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>Starts <paramref name="target"/> (default <c>all</c>) on <paramref name="port"/> or a free loopback port.</summary>
     public static HostProcess Start(IReadOnlyDictionary<string, string?> environment, string target = "all", int? port = null)
     {
+        var directory = Environment.GetEnvironmentVariable(HostDirectoryVariable) is { Length: > 0 } other ? other : AppContext.BaseDirectory;
+        return StartProgram(Path.Combine(directory, "Flame.Po.Host.dll"), ["--target", target], environment, port);
+    }
+
+    /// <summary>
+    /// Starts <c>dotnet <paramref name="assembly"/> <paramref name="arguments"/> --urls …</c> on <paramref name="port"/>
+    /// or a free loopback port, with the same environment rules as the host (<see cref="Start"/>).
+    /// </summary>
+    public static HostProcess StartProgram(string assembly, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, int? port = null)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(environment);
         var address = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port ?? FreePort()}"));
         var start = new ProcessStartInfo("dotnet")
@@ -64,8 +78,7 @@ public sealed class HostProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = Path.GetTempPath(),
         };
-        var directory = Environment.GetEnvironmentVariable(HostDirectoryVariable) is { Length: > 0 } other ? other : AppContext.BaseDirectory;
-        foreach (var arg in new[] { Path.Combine(directory, "Flame.Po.Host.dll"), "--target", target, "--urls", address.ToString().TrimEnd('/') })
+        foreach (var arg in new[] { assembly }.Concat(arguments).Concat(["--urls", address.ToString().TrimEnd('/')]))
         {
             start.ArgumentList.Add(arg);
         }
@@ -75,7 +88,7 @@ public sealed class HostProcess : IAsyncDisposable
             start.Environment.Remove(key);
         }
 
-        foreach (var (key, value) in environment)
+        foreach (var (key, value) in ImageEnvironment.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)).Concat(environment))
         {
             start.Environment[key] = value;
         }

@@ -27,7 +27,7 @@ public static class IngestScenario
         {
             await using var host = await BenchmarkHost.StartAsync(repositoryRoot, new Dictionary<string, string?>());
             using var http = host.CreateClient(Concurrency * 2);
-            return await MeasureAsync(http, host.Sandbox, lines, linesPerClient);
+            return await MeasureAsync(http, host.Sandbox, lines, linesPerClient, null);
         }
 
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = 1 });
@@ -41,22 +41,26 @@ public static class IngestScenario
         await using var process = HostProcess.Start(environment);
         await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency * 2 }) { BaseAddress = process.Address, Timeout = TimeSpan.FromMinutes(2) };
-        var result = await MeasureAsync(client, sandbox, lines, linesPerClient);
+        var result = await MeasureAsync(client, sandbox, lines, linesPerClient, process.Id);
         await process.StopAsync();
         return result;
     }
 
-    private static async Task<IngestResult> MeasureAsync(HttpClient http, SandboxServer sandbox, int lines, int linesPerClient)
+    private static async Task<IngestResult> MeasureAsync(HttpClient http, SandboxServer sandbox, int lines, int linesPerClient, int? hostId)
     {
-        var flat = await FlatnessAsync(http, sandbox, lines);
+        var flat = await FlatnessAsync(http, sandbox, lines, hostId);
         Console.WriteLine(flat);
         var sustained = await SustainedAsync(http, sandbox, linesPerClient);
         Console.WriteLine(sustained);
         return new IngestResult(flat, sustained);
     }
 
-    private static async Task<Flatness> FlatnessAsync(HttpClient http, SandboxServer sandbox, int lines)
+    private static async Task<Flatness> FlatnessAsync(HttpClient http, SandboxServer sandbox, int lines, int? hostId)
     {
+        var cpu = new List<string>();
+        double HostCpu() => hostId is { } id ? ProcessCpu.Milliseconds(id) : 0;
+        var hostCpu = HostCpu();
+        var ownCpu = ProcessCpu.OwnMilliseconds();
         var analysisId = Guid.NewGuid().ToString();
         var token = sandbox.Tokens.Analysis(analysisId, TimeSpan.FromHours(2));
         var blocks = new List<double>();
@@ -65,14 +69,23 @@ public static class IngestScenario
         for (var i = 1; i <= lines; i++)
         {
             await SendAsync(http, token, analysisId, i, lines);
+            if (i is 1 or 100)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"line {i} answered after {total.Elapsed.TotalMilliseconds:F0} ms"));
+            }
+
             if (i % Block == 0)
             {
                 blocks.Add(block.Elapsed.TotalMilliseconds);
+                var (host, own) = (HostCpu(), ProcessCpu.OwnMilliseconds());
+                cpu.Add(hostId is null ? string.Create(CultureInfo.InvariantCulture, $"{own - ownCpu:F0}") : string.Create(CultureInfo.InvariantCulture, $"{host - hostCpu:F0}+{own - ownCpu:F0}"));
+                (hostCpu, ownCpu) = (host, own);
                 block.Restart();
             }
         }
 
         Console.WriteLine("ms per 1,000 lines: " + string.Join(' ', blocks.Select(b => b.ToString("F0", CultureInfo.InvariantCulture))));
+        Console.WriteLine((hostId is null ? "CPU ms per 1,000 lines (this process): " : "CPU ms per 1,000 lines (host + clients): ") + string.Join(' ', cpu));
         return new Flatness(lines, blocks[0], blocks[^1], blocks.Max(), lines / total.Elapsed.TotalSeconds);
     }
 

@@ -11,11 +11,14 @@ using Flame.Po.Benchmarks;
 //     [--silent-percent 10] [--silent refuse|hang]
 // dotnet run -c Release --project tests/Flame.Po.Benchmarks -- ingest [lines for one analysis, default 100000]
 // dotnet run -c Release --project tests/Flame.Po.Benchmarks -- create [count, default 500] [--concurrency 20]
+//     [--object-seconds 300] [--host-process]
 //     POST /po/ latency, and per analysis the time until the Sandbox holds all its Kubernetes objects
 // dotnet run -c Release --project tests/Flame.Po.Benchmarks -- status-read [running analyses, default 1000]
 //     [--requests 2000] [--concurrency 1]: GET /po/status and /po/status/{id} latency
 // dotnet run -c Release --project tests/Flame.Po.Benchmarks -- footprint [running analyses, default 1000]
 //     [--starts 3] [--idle-seconds 30] [--steady-seconds 60]: the host as its own process, start-up time and RSS
+// dotnet run -c Release --project tests/Flame.Po.Benchmarks -- footprint-floor [runs per level, default 1]
+//     [--idle-seconds 30]: the idle RSS of the PO's libraries without PO code, one library added per level
 // dotnet run -c Release --project tests/Flame.Po.Benchmarks -- dapr-sim [requests, default 1000]: --target all and
 //     three processes with simulated Dapr sidecars side by side (create, status, stream_logs)
 // Bad arguments print the usage line and exit 2 (tests/Flame.Po.Benchmarks/check-args.sh checks that).
@@ -59,11 +62,12 @@ switch (scenario)
             return Usage();
         }
 
-        Console.WriteLine($"create on {Environment.ProcessorCount} cores: {create.Count} POST /po/ at concurrency {create.Concurrency} over HTTP, whole host, real PostgreSQL; objects observed in the Sandbox's store");
+        Console.WriteLine($"create on {Environment.ProcessorCount} cores: {create.Count} POST /po/ at concurrency {create.Concurrency} over HTTP, whole host {(create.HostProcess ? "in a process of its own" : "in this process")}, real PostgreSQL; objects observed in the Sandbox's store");
         var created = await CreateScenario.RunAsync(create, root);
         Console.WriteLine(LatencyRow.Header);
         created.Rows.ToList().ForEach(Console.WriteLine);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{created.CreatesPerSecond:F1} creates/s; all objects of all analyses after {created.SecondsUntilAllObjects:F1} s; status loop every {created.StatusLoopIntervalSeconds:F0} s"));
+        Console.WriteLine($"CPU per create until the last answer: {created.CpuUntilAnswered}; until all objects exist: {created.CpuUntilAllObjects}");
         Console.WriteLine("requests per create (Sandbox): " + string.Join(", ", created.RequestsPerCreate.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:F2}"))));
         await WriteResultAsync("create.json", created);
         return 0;
@@ -99,6 +103,16 @@ switch (scenario)
         measured.Rows().ToList().ForEach(Console.WriteLine);
         await WriteResultAsync("footprint.json", measured);
         return 0;
+    case "footprint-floor":
+        if (FootprintFloorOptions.Parse(rest) is not { } floor)
+        {
+            return Usage();
+        }
+
+        Console.WriteLine($"footprint-floor on {Environment.ProcessorCount} cores: the PO's libraries without PO code, each level in a process of its own (the host's runtime settings), RSS after {floor.IdleSeconds} s idle, median of {floor.Runs}");
+        Console.WriteLine("| level (cumulative) | RSS | added |");
+        await WriteResultAsync("footprint-floor.json", await FootprintFloorScenario.RunAsync(floor, root));
+        return 0;
     default:
         return Usage();
 }
@@ -119,6 +133,6 @@ async Task WriteResultAsync<T>(string fileName, T result)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Flame.Po.Benchmarks -- loop-scale [10,100,1000] [--silent-percent 10] [--silent refuse|hang] | ingest [100000] [--host-process] | create [500] [--concurrency 20] | status-read [1000] [--requests 2000] [--concurrency 1] | footprint [1000] [--starts 3] [--idle-seconds 30] [--steady-seconds 60] | dapr-sim [1000]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Flame.Po.Benchmarks -- loop-scale [10,100,1000] [--silent-percent 10] [--silent refuse|hang] | ingest [100000] [--host-process] | create [500] [--concurrency 20] [--object-seconds 300] [--host-process] | status-read [1000] [--requests 2000] [--concurrency 1] | footprint [1000] [--starts 3] [--idle-seconds 30] [--steady-seconds 60] | footprint-floor [1] [--idle-seconds 30] | dapr-sim [1000]");
     return 2;
 }

@@ -42,11 +42,17 @@ check create --concurrency 0
 check create --concurrency 2x
 check create --concurrency 2 --concurrency 3
 check create --requests 10
+check create --host-process --host-process
+check create --host-process 0
+check create --object-seconds 0
 check status-read 1.5
 check status-read --requests
 check status-read --requests 0
 check status-read --concurrency -1
 check status-read --starts 3
+check footprint-floor 0
+check footprint-floor --idle-seconds
+check footprint-floor 3 --steady-seconds 5
 check footprint 100 --starts
 check footprint --idle-seconds ten
 check footprint --steady-seconds 0
