@@ -65,20 +65,9 @@ public static class CreateScenario
             return await MeasureAsync(options, client, host.Sandbox, host.Get<IOptions<StatusLoopSettings>>().Value.IntervalSeconds, hostId: null);
         }
 
-        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = 1 });
-        await using var database = await BenchmarkDatabase.CreateAsync(repositoryRoot);
-        var environment = new Dictionary<string, string?>(database.Settings);
-        foreach (var (key, value) in BenchmarkHost.SandboxSettings(sandbox))
-        {
-            environment[key] = value;
-        }
-
-        await using var process = HostProcess.Start(environment);
-        await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency }) { BaseAddress = process.Address, Timeout = TimeSpan.FromMinutes(2) };
-        var result = await MeasureAsync(options, http, sandbox, new StatusLoopSettings().IntervalSeconds, process.Id);
-        await process.StopAsync();
-        return result;
+        await using var separate = await SeparateHost.StartAsync(repositoryRoot);
+        using var http = separate.CreateClient(options.Concurrency);
+        return await MeasureAsync(options, http, separate.Sandbox, new StatusLoopSettings().IntervalSeconds, separate.Process.Id);
     }
 
     private static async Task<CreateResult> MeasureAsync(CreateOptions options, HttpClient http, SandboxServer sandbox, double interval, int? hostId)

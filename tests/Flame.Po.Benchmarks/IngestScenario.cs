@@ -30,20 +30,9 @@ public static class IngestScenario
             return await MeasureAsync(http, host.Sandbox, lines, linesPerClient, null);
         }
 
-        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = 1 });
-        await using var database = await BenchmarkDatabase.CreateAsync(repositoryRoot);
-        var environment = new Dictionary<string, string?>(database.Settings);
-        foreach (var (key, value) in BenchmarkHost.SandboxSettings(sandbox))
-        {
-            environment[key] = value;
-        }
-
-        await using var process = HostProcess.Start(environment);
-        await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency * 2 }) { BaseAddress = process.Address, Timeout = TimeSpan.FromMinutes(2) };
-        var result = await MeasureAsync(client, sandbox, lines, linesPerClient, process.Id);
-        await process.StopAsync();
-        return result;
+        await using var separate = await SeparateHost.StartAsync(repositoryRoot);
+        using var client = separate.CreateClient(Concurrency * 2);
+        return await MeasureAsync(client, separate.Sandbox, lines, linesPerClient, separate.Process.Id);
     }
 
     private static async Task<IngestResult> MeasureAsync(HttpClient http, SandboxServer sandbox, int lines, int linesPerClient, int? hostId)
