@@ -7,18 +7,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Flame.Po.Dapr.Invocation;
 
 /// <summary>
-/// The <see cref="AppChannel.Policy"/> authorization policy. The token is checked by the Dapr SDK's app-token
-/// authentication (scheme <c>Dapr</c>, header <c>dapr-api-token</c>); a local channel additionally requires the
-/// request to have come through <see cref="LocalChannel"/> (in memory), so the public port never serves these routes.
+/// The <see cref="AppChannel.Policy"/> authorization policy. The token (header <c>dapr-api-token</c>) is checked in
+/// fixed time by <see cref="AppTokenAuthenticationHandler"/>; a local channel additionally requires the request to have
+/// come through <see cref="LocalChannel"/> (in memory), so the public port never serves these routes.
 /// </summary>
 public static class AppChannelPolicy
 {
-    private const string DaprScheme = "Dapr";
-
     public static IServiceCollection AddAppChannel(this IServiceCollection services, AppChannel channel)
     {
         services.AddSingleton(channel);
-        services.AddAuthentication().AddDapr(options => options.Token = channel.Token ?? string.Empty);
+        services.AddAuthentication().AddScheme<AppTokenAuthenticationOptions, AppTokenAuthenticationHandler>(
+            AppTokenAuthenticationHandler.SchemeName, options => options.Token = channel.Token);
         services.AddAuthorizationBuilder().AddPolicy(AppChannel.Policy, policy =>
         {
             if (channel.Token is null)
@@ -28,7 +27,7 @@ public static class AppChannelPolicy
                 return;
             }
 
-            policy.AddAuthenticationSchemes(DaprScheme).RequireAuthenticatedUser();
+            policy.AddAuthenticationSchemes(AppTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser();
             if (channel.IsLocal)
             {
                 policy.RequireAssertion(context => context.Resource is HttpContext http && LocalChannel.CameThrough(http));
