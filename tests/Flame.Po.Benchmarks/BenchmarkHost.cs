@@ -53,6 +53,19 @@ public sealed class BenchmarkHost : IAsyncDisposable
         };
     }
 
+    /// <summary>The database's settings and <see cref="SandboxSettings"/>: what every host of a scenario starts with.</summary>
+    public static Dictionary<string, string?> HostSettings(BenchmarkDatabase database, SandboxServer sandbox)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var all = new Dictionary<string, string?>(database.Settings);
+        foreach (var (key, value) in SandboxSettings(sandbox))
+        {
+            all[key] = value;
+        }
+
+        return all;
+    }
+
     /// <summary>Starts Sandbox, database and host, and waits until the schema is migrated.</summary>
     /// <param name="settings">Host settings on top of <see cref="SandboxSettings"/> and the database's.</param>
     public static async Task<BenchmarkHost> StartAsync(string repositoryRoot, IReadOnlyDictionary<string, string?> settings, SandboxOptions? sandboxOptions = null)
@@ -63,8 +76,8 @@ public sealed class BenchmarkHost : IAsyncDisposable
         try
         {
             database = await BenchmarkDatabase.CreateAsync(repositoryRoot);
-            var all = new Dictionary<string, string?>(database.Settings);
-            foreach (var (key, value) in SandboxSettings(sandbox).Concat(settings))
+            var all = HostSettings(database, sandbox);
+            foreach (var (key, value) in settings)
             {
                 all[key] = value;
             }

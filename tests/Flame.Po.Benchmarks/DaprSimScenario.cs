@@ -26,11 +26,7 @@ public static class DaprSimScenario
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = 1 });
         await using var database = await BenchmarkDatabase.CreateAsync(repositoryRoot);
-        var environment = new Dictionary<string, string?>(database.Settings);
-        foreach (var (key, value) in BenchmarkHost.SandboxSettings(sandbox))
-        {
-            environment[key] = value;
-        }
+        var environment = BenchmarkHost.HostSettings(database, sandbox);
 
         environment["STARTUP_GRACE"] = "1000000";
         environment["UNRESPONSIVE_TIMEOUT"] = "1000000";

@@ -37,11 +37,7 @@ public static class FootprintScenario
         ArgumentNullException.ThrowIfNull(options);
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeScale = 1 });
         await using var database = await BenchmarkDatabase.CreateAsync(repositoryRoot);
-        var environment = new Dictionary<string, string?>(database.Settings);
-        foreach (var (key, value) in BenchmarkHost.SandboxSettings(sandbox))
-        {
-            environment[key] = value;
-        }
+        var environment = BenchmarkHost.HostSettings(database, sandbox);
 
         // The production status-loop interval; no restarts of analyses whose probes time out on a shared CPU.
         environment["STARTUP_GRACE"] = "1000000";

@@ -21,7 +21,7 @@ public sealed class HostProcess : IAsyncDisposable
     private const string HostDirectoryVariable = "BENCH_HOST_DIR";
 
     /// <summary>What the image's <c>ENV</c> sets for the runtime (Dockerfile), so every process started here runs as in the image.</summary>
-    private static readonly Dictionary<string, string> ImageEnvironment = new(StringComparer.Ordinal) { ["MALLOC_ARENA_MAX"] = "2" };
+    private static readonly Dictionary<string, string?> ImageEnvironment = new(StringComparer.Ordinal) { ["MALLOC_ARENA_MAX"] = "2" };
 
     private static readonly string[] InheritedPrefixesToDrop = ["POSTGRES_", "HUB_", "KEYCLOAK_", "RESULT_", "PO_", "DAPR_", "APP_", "STATUS_LOOP", "NGINX_", "LOG_LEVEL", "ASPNETCORE_", "DOTNET_"];
 
@@ -89,7 +89,7 @@ public sealed class HostProcess : IAsyncDisposable
             start.Environment.Remove(key);
         }
 
-        foreach (var (key, value) in ImageEnvironment.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)).Concat(environment))
+        foreach (var (key, value) in ImageEnvironment.Concat(environment))
         {
             start.Environment[key] = value;
         }

@@ -58,11 +58,6 @@ public static class IngestScenario
         for (var i = 1; i <= lines; i++)
         {
             await SendAsync(http, token, analysisId, i, lines);
-            if (i is 1 or 100)
-            {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"line {i} answered after {total.Elapsed.TotalMilliseconds:F0} ms"));
-            }
-
             if (i % Block == 0)
             {
                 blocks.Add(block.Elapsed.TotalMilliseconds);

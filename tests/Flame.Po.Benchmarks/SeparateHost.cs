@@ -29,13 +29,7 @@ public sealed class SeparateHost : IAsyncDisposable
         try
         {
             database = await BenchmarkDatabase.CreateAsync(repositoryRoot);
-            var environment = new Dictionary<string, string?>(database.Settings);
-            foreach (var (key, value) in BenchmarkHost.SandboxSettings(sandbox))
-            {
-                environment[key] = value;
-            }
-
-            process = HostProcess.Start(environment);
+            process = HostProcess.Start(BenchmarkHost.HostSettings(database, sandbox));
             await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
             return new SeparateHost(sandbox, database, process);
         }
