@@ -2,6 +2,7 @@ using Flame.Po.Api.Settings;
 using Flame.Po.Integrations.Keycloak;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Flame.Po.Api.Auth;
@@ -10,7 +11,8 @@ namespace Flame.Po.Api.Auth;
 /// Bearer validation against the node realm (docs/compatibility.md#authentication): discovery and JWKS cached by the
 /// configuration manager and re-read when a token names an unknown <c>kid</c> (at most every
 /// <see cref="KeyRefreshThrottle"/>, so junk tokens cannot hammer Keycloak); issuer, lifetime and
-/// asymmetric signature always checked; audience when configured.
+/// asymmetric signature always checked; audience when configured. A token that passed is answered from memory on its
+/// next uses while it and the realm's keys stay the same (<see cref="ValidatedTokenCache"/>).
 /// </summary>
 public sealed class KeycloakJwtOptions(IOptions<KeycloakSettings> keycloak, IOptions<ApiSettings> api) : IConfigureNamedOptions<JwtBearerOptions>
 {
@@ -48,6 +50,8 @@ public sealed class KeycloakJwtOptions(IOptions<KeycloakSettings> keycloak, IOpt
         var settings = api.Value;
         options.EventsType = typeof(ApiJwtEvents);
         options.MapInboundClaims = false;
+        options.TokenHandlers.Clear();
+        options.TokenHandlers.Add(new ValidatedTokenCache(new JsonWebTokenHandler { MapInboundClaims = false }, TimeProvider.System));
         options.IncludeErrorDetails = false;
         options.RefreshOnIssuerKeyNotFound = true;
         options.AutomaticRefreshInterval = TimeSpan.FromHours(1);
