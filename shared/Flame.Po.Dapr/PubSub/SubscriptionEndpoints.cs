@@ -20,7 +20,9 @@ public static class SubscriptionEndpoints
 {
     public static RouteHandlerBuilder MapSubscription<TSubscriber>(this IEndpointRouteBuilder endpoints, string pubSubName, string topic, string route)
         where TSubscriber : class, ISubscriber =>
+#pragma warning disable RDG011 // Generic: this endpoint's request delegate is built at run time, like before the generator.
         endpoints.MapPost(route, DeliverAsync<TSubscriber>)
+#pragma warning restore RDG011
             .WithTopic(pubSubName, topic)
             .RequireAppChannel()
             .ExcludeFromDescription();
