@@ -32,6 +32,9 @@ public static class ApiServiceExtensions
         services.AddSingleton<ApiJwtEvents>();
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, KeycloakJwtOptions>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+
+        // After AddJwtBearer, so that it runs after the library's own post-configure, which makes the configuration manager.
+        services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, KeycloakJwtOptions>();
         services.AddApiPolicies();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddServiceClient<LifecycleClient>(AppIds.Lifecycle);

@@ -14,7 +14,8 @@ namespace Flame.Po.Api.Auth;
 /// asymmetric signature always checked; audience when configured. A token that passed is answered from memory on its
 /// next uses while it and the realm's keys stay the same (<see cref="ValidatedTokenCache"/>).
 /// </summary>
-public sealed class KeycloakJwtOptions(IOptions<KeycloakSettings> keycloak, IOptions<ApiSettings> api) : IConfigureNamedOptions<JwtBearerOptions>
+public sealed class KeycloakJwtOptions(IOptions<KeycloakSettings> keycloak, IOptions<ApiSettings> api)
+    : IConfigureNamedOptions<JwtBearerOptions>, IPostConfigureOptions<JwtBearerOptions>
 {
     public static readonly TimeSpan KeyRefreshThrottle = TimeSpan.FromSeconds(30);
 
@@ -84,4 +85,20 @@ public sealed class KeycloakJwtOptions(IOptions<KeycloakSettings> keycloak, IOpt
     }
 
     public void Configure(JwtBearerOptions options) => Configure(JwtBearerDefaults.AuthenticationScheme, options);
+
+    /// <summary>
+    /// After the library has made its configuration manager (JwtBearer's own post-configure, registered before this
+    /// one): no "last known good" configuration. With it, Microsoft.IdentityModel still accepted a token whose key the
+    /// realm had removed (a leaked key deleted in Keycloak) for up to an hour after the keys were re-read, by validating
+    /// it against the previous configuration. Without it, a token is checked against the keys the realm publishes now
+    /// (docs/compatibility.md#authentication); a realm that cannot be read keeps the keys read last, as before.
+    /// </summary>
+    public void PostConfigure(string? name, JwtBearerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (name == JwtBearerDefaults.AuthenticationScheme && options.ConfigurationManager is BaseConfigurationManager manager)
+        {
+            manager.UseLastKnownGoodConfiguration = false;
+        }
+    }
 }

@@ -42,6 +42,30 @@ public sealed class RealmKeyTests : IAsyncLifetime
         response.StatusCode.Should().Be(HttpStatusCode.OK, "the API re-reads the realm's keys before refusing a token with a new kid");
     }
 
+    [Fact]
+    public async Task A_token_signed_with_a_key_the_realm_removed_is_refused_once_the_api_has_reread_the_keys()
+    {
+        var keycloak = _f.H.Sandbox.Keycloak;
+        var tokens = _f.H.Sandbox.Tokens;
+        var old = keycloak.Signer;
+        var oldToken = tokens.SignedBy(old);
+        using (var warm = await _f.SendAsync(HttpMethod.Get, "/po/status", oldToken))
+        {
+            warm.StatusCode.Should().Be(HttpStatusCode.OK, "the key is the realm's active one");
+        }
+
+        keycloak.RotateSigningKey();
+        keycloak.RemoveSigningKey(old);
+        using (var fresh = await _f.SendAsync(HttpMethod.Get, "/po/status", tokens.Management()))
+        {
+            fresh.StatusCode.Should().Be(HttpStatusCode.OK, "the new key's kid makes the API re-read the realm's keys");
+        }
+
+        using var response = await _f.SendAsync(HttpMethod.Get, "/po/status", oldToken);
+
+        await ApiFixture.ShouldBeProblemAsync(response, 401);
+    }
+
     private long CertsRequests() =>
         _f.H.Sandbox.Counters.Snapshot().Where(p => p.Key.Contains("certs", StringComparison.Ordinal)).Sum(p => p.Value);
 }

@@ -57,6 +57,24 @@ public sealed class KeycloakTests
     }
 
     [Fact]
+    public async Task A_removed_key_leaves_the_jwks_and_its_tokens_no_longer_verify_but_the_active_key_cannot_be_removed()
+    {
+        await using var h = await SandboxHarness.StartAsync();
+        var old = h.Server.Keycloak.Signer;
+        var before = h.Server.Tokens.SignedBy(old);
+        h.Invoking(x => x.Server.Keycloak.RemoveSigningKey(old)).Should().Throw<InvalidOperationException>("the realm always has an active key");
+
+        var next = h.Server.Keycloak.RotateSigningKey();
+        h.Server.Keycloak.RemoveSigningKey(old);
+
+        var jwks = await GetJsonAsync(h.Anonymous, $"{h.Server.KeycloakUrl}/protocol/openid-connect/certs");
+        jwks["keys"]!.AsArray().Select(k => k.S("kid")).Should().Equal(next.Kid);
+        (await ValidateAsync(h, before)).Exception.Should().BeAssignableTo<SecurityTokenSignatureKeyNotFoundException>();
+        h.Server.Keycloak.Verify(before).Should().BeNull();
+        (await ValidateAsync(h, h.Server.Tokens.Management())).IsValid.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task Bad_tokens_fail_validation()
     {
         await using var h = await SandboxHarness.StartAsync();

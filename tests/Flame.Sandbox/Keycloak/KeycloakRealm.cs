@@ -68,6 +68,24 @@ public sealed class KeycloakRealm : IDisposable
         return next;
     }
 
+    /// <summary>
+    /// Deletes a key that is no longer the active one (in Keycloak: the key provider removed, e.g. after a leak): it
+    /// leaves the JWKS, and tokens it signed no longer verify.
+    /// </summary>
+    public void RemoveSigningKey(JwtSigner signer)
+    {
+        ArgumentNullException.ThrowIfNull(signer);
+        lock (_keysGate)
+        {
+            if (ReferenceEquals(signer, Signer))
+            {
+                throw new InvalidOperationException("The active key cannot be removed; rotate first.");
+            }
+
+            _published = [.. _published.Where(s => !ReferenceEquals(s, signer))];
+        }
+    }
+
     /// <summary>The payload of a token signed by one of the published keys and not expired; otherwise null.</summary>
     public JsonObject? Verify(string jwt) =>
         PublishedSigners.Select(signer => signer.Verify(jwt, Time.GetUtcNow())).FirstOrDefault(payload => payload is not null);

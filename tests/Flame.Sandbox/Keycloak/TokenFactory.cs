@@ -19,5 +19,8 @@ public sealed class TokenFactory(KeycloakRealm realm, string managementClientId)
 
     public string WrongKey(string clientId) => realm.Mint(clientId, realm.TokenLifetime, signer: realm.ForeignSigner);
 
+    /// <summary>A token of the management client signed with <paramref name="signer"/> (e.g. a key the realm rotated away from).</summary>
+    public string SignedBy(JwtSigner signer) => realm.Mint(managementClientId, realm.TokenLifetime, signer: signer);
+
     public string NotYetValid(string clientId) => realm.Mint(clientId, realm.TokenLifetime + TimeSpan.FromHours(1), notBefore: TimeSpan.FromHours(1));
 }
