@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Flame.Po.Api.Auth;
@@ -117,9 +116,7 @@ public sealed class ValidatedTokenCache(TokenHandler inner, TimeProvider time, i
         public static TokenKey Of(string token)
         {
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-            var bytes = Encoding.UTF8.GetByteCount(token) <= 4096 ? stackalloc byte[4096] : new byte[Encoding.UTF8.GetByteCount(token)];
-            var length = Encoding.UTF8.GetBytes(token, bytes);
-            SHA256.HashData(bytes[..length], hash);
+            SHA256.HashData(MemoryMarshal.AsBytes(token.AsSpan()), hash);
             var halves = MemoryMarshal.Cast<byte, UInt128>(hash);
             return new TokenKey(halves[0], halves[1]);
         }
