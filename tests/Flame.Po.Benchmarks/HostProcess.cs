@@ -8,7 +8,7 @@ namespace Flame.Po.Benchmarks;
 /// <summary>
 /// The host as an operator runs it: <c>dotnet Flame.Po.Host.dll</c> (copied next to this program by the project
 /// reference, with its own runtimeconfig, so the same runtime settings as the image) in a process of its own,
-/// with an environment made only of the image's runtime variables, what the scenario gives it and any
+/// with an environment made only of the image's runtime variables (<see cref="ImageEnvironment"/>), what the scenario gives it and any
 /// <c>BENCH_HOST_*</c> variables. Keeps the last lines of its output for errors.
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
@@ -19,9 +19,6 @@ public sealed class HostProcess : IAsyncDisposable
 
     /// <summary>Where another build of the host is (e.g. a ReadyToRun publish); default: the copy next to this program.</summary>
     private const string HostDirectoryVariable = "BENCH_HOST_DIR";
-
-    /// <summary>What the image's <c>ENV</c> sets for the runtime (Dockerfile), so every process started here runs as in the image.</summary>
-    private static readonly Dictionary<string, string?> ImageEnvironment = new(StringComparer.Ordinal) { ["MALLOC_ARENA_MAX"] = "2" };
 
     private static readonly string[] InheritedPrefixesToDrop = ["POSTGRES_", "HUB_", "KEYCLOAK_", "RESULT_", "PO_", "DAPR_", "APP_", "STATUS_LOOP", "NGINX_", "LOG_LEVEL", "ASPNETCORE_", "DOTNET_"];
 
@@ -89,7 +86,7 @@ public sealed class HostProcess : IAsyncDisposable
             start.Environment.Remove(key);
         }
 
-        foreach (var (key, value) in ImageEnvironment.Concat(environment))
+        foreach (var (key, value) in ImageEnvironment.Variables.Concat(environment))
         {
             start.Environment[key] = value;
         }
