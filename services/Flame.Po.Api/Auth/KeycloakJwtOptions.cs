@@ -10,7 +10,7 @@ namespace Flame.Po.Api.Auth;
 /// <summary>
 /// Bearer validation against the node realm (docs/compatibility.md#authentication): discovery and JWKS cached by the
 /// configuration manager and re-read when a token names an unknown <c>kid</c> (at most every
-/// <see cref="KeyRefreshThrottle"/>, so junk tokens cannot hammer Keycloak); issuer, lifetime and
+/// <see cref="KeyRefreshThrottle"/>, so junk tokens cannot hammer Keycloak) and every <see cref="KeyReadInterval"/>; issuer, lifetime and
 /// asymmetric signature always checked; audience when configured. A token that passed is answered from memory on its
 /// next uses while it and the realm's keys stay the same (<see cref="ValidatedTokenCache"/>).
 /// </summary>
@@ -18,6 +18,14 @@ public sealed class KeycloakJwtOptions(IOptions<KeycloakSettings> keycloak, IOpt
     : IConfigureNamedOptions<JwtBearerOptions>, IPostConfigureOptions<JwtBearerOptions>
 {
     public static readonly TimeSpan KeyRefreshThrottle = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often the realm's discovery document and keys are read again although no token named a new key: a key
+    /// deleted in Keycloak (e.g. after a leak) stops being accepted within this time. Five minutes is the library's
+    /// shortest automatic interval and the longest a validated token is remembered (<see cref="ValidatedTokenCache.MaxAge"/>);
+    /// it costs the realm two small GETs per interval and replica.
+    /// </summary>
+    public static readonly TimeSpan KeyReadInterval = BaseConfigurationManager.MinimumAutomaticRefreshInterval;
 
     /// <summary>
     /// Microsoft.IdentityModel 8 re-reads the keys in the background after a token with an unknown <c>kid</c>, so the
@@ -55,7 +63,7 @@ public sealed class KeycloakJwtOptions(IOptions<KeycloakSettings> keycloak, IOpt
         options.TokenHandlers.Add(new ValidatedTokenCache(new JsonWebTokenHandler { MapInboundClaims = false }, TimeProvider.System));
         options.IncludeErrorDetails = false;
         options.RefreshOnIssuerKeyNotFound = true;
-        options.AutomaticRefreshInterval = TimeSpan.FromHours(1);
+        options.AutomaticRefreshInterval = KeyReadInterval;
         options.RefreshInterval = KeyRefreshThrottle;
         options.BackchannelTimeout = TimeSpan.FromSeconds(10);
 
