@@ -20,20 +20,15 @@ namespace Flame.Po.Benchmarks;
 /// </summary>
 public sealed record CreateOptions(int Count, int Concurrency, bool HostProcess = false, int ObjectSeconds = 300)
 {
-    private const string HostProcessFlag = "--host-process";
+    public const string HostProcessFlag = "--host-process";
 
     /// <summary>Null when the arguments do not parse.</summary>
     public static CreateOptions? Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var rest = args.Where(a => a != HostProcessFlag).ToList();
-        if (args.Count - rest.Count > 1)
-        {
-            return null;
-        }
-
-        return ScenarioArguments.Parse(rest, 500, new Dictionary<string, int> { ["concurrency"] = 20, ["object-seconds"] = 300 }) is { } parsed
-            ? new CreateOptions(parsed.Size, parsed.Options["concurrency"], rest.Count < args.Count, parsed.Options["object-seconds"])
+        return ScenarioArguments.TakeFlag(args, HostProcessFlag) is { } flag
+            && ScenarioArguments.Parse(flag.Others, 500, new Dictionary<string, int> { ["concurrency"] = 20, ["object-seconds"] = 300 }) is { } parsed
+            ? new CreateOptions(parsed.Size, parsed.Options["concurrency"], flag.Present, parsed.Options["object-seconds"])
             : null;
     }
 }

@@ -18,7 +18,7 @@ namespace Flame.Po.Benchmarks;
 /// </summary>
 public static class IngestScenario
 {
-    private const int Block = 1000;
+    public const int Block = 1000;
     private const int Concurrency = 32;
 
     public static async Task<IngestResult> RunAsync(int lines, int linesPerClient, string repositoryRoot, bool hostProcess)

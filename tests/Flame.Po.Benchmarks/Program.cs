@@ -45,13 +45,14 @@ switch (scenario)
         await WriteResultAsync(options.ResultFileName, results);
         return 0;
     case "ingest":
-        var hostProcess = rest.Remove("--host-process");
-        if (rest.Count > 1 || (rest.Count == 1 && !int.TryParse(rest[0], NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+        // At least one block of 1,000 lines: the figures compare the first and the last block.
+        if (ScenarioArguments.TakeFlag(rest, CreateOptions.HostProcessFlag) is not { } ingestFlag
+            || ScenarioArguments.Parse(ingestFlag.Others, 100_000, new Dictionary<string, int>()) is not { Size: >= IngestScenario.Block } ingestArgs)
         {
             return Usage();
         }
 
-        var lineCount = rest.Count == 1 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 100_000;
+        var (hostProcess, lineCount) = (ingestFlag.Present, ingestArgs.Size);
         Console.WriteLine($"ingest on {Environment.ProcessorCount} cores: POST /po/stream_logs over HTTP, whole host {(hostProcess ? "in a process of its own" : "in this process")}, real PostgreSQL");
         var ingest = await IngestScenario.RunAsync(lineCount, linesPerClient: 1000, root, hostProcess);
         await WriteResultAsync("ingest.json", ingest);
@@ -133,6 +134,6 @@ async Task WriteResultAsync<T>(string fileName, T result)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Flame.Po.Benchmarks -- loop-scale [10,100,1000] [--silent-percent 10] [--silent refuse|hang] | ingest [100000] [--host-process] | create [500] [--concurrency 20] [--object-seconds 300] [--host-process] | status-read [1000] [--requests 2000] [--concurrency 1] | footprint [1000] [--starts 3] [--idle-seconds 30] [--steady-seconds 60] | footprint-floor [1] [--idle-seconds 30] | dapr-sim [1000]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Flame.Po.Benchmarks -- loop-scale [10,100,1000] [--silent-percent 10] [--silent refuse|hang] | ingest [100000, at least 1000] [--host-process] | create [500] [--concurrency 20] [--object-seconds 300] [--host-process] | status-read [1000] [--requests 2000] [--concurrency 1] | footprint [1000] [--starts 3] [--idle-seconds 30] [--steady-seconds 60] | footprint-floor [1] [--idle-seconds 30] | dapr-sim [1000]");
     return 2;
 }

@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Flame.Po.Benchmarks;
 
 /// <summary>
-/// The command line shape shared by <c>create</c>, <c>status-read</c> and <c>footprint</c>: at most one positive
-/// size, then <c>--name N</c> options with positive whole values. Anything else does not parse (the program then
+/// The command line shape shared by <c>ingest</c>, <c>create</c>, <c>status-read</c> and <c>footprint</c>: at most one positive
+/// size, then <c>--name N</c> options with positive whole values (and flags, <see cref="TakeFlag"/>). Anything else does not parse (the program then
 /// prints its usage line and exits 2).
 /// </summary>
 public static class ScenarioArguments
@@ -44,6 +44,17 @@ public static class ScenarioArguments
         }
 
         return (size ?? defaultSize, options);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="flag"/> (an option without a value, e.g. <c>--host-process</c>) is given, and the other
+    /// arguments; null when it is given more than once.
+    /// </summary>
+    public static (bool Present, IReadOnlyList<string> Others)? TakeFlag(IReadOnlyList<string> args, string flag)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var rest = args.Where(a => a != flag).ToList();
+        return args.Count - rest.Count > 1 ? null : (rest.Count < args.Count, rest);
     }
 
     private static int? Positive(string text) =>

@@ -33,6 +33,10 @@ check ingest many
 check ingest 10 20
 check ingest --host-process many
 check ingest 10 --host-process --other
+check ingest 0
+check ingest 999
+check ingest 5000 --host-process --host-process
+check create 50 --host-process --host-process
 check create 0
 check create -5
 check create 50 60
