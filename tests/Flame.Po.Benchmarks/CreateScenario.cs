@@ -20,13 +20,11 @@ namespace Flame.Po.Benchmarks;
 /// </summary>
 public sealed record CreateOptions(int Count, int Concurrency, bool HostProcess = false, int ObjectSeconds = 300)
 {
-    public const string HostProcessFlag = "--host-process";
-
     /// <summary>Null when the arguments do not parse.</summary>
     public static CreateOptions? Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        return ScenarioArguments.TakeFlag(args, HostProcessFlag) is { } flag
+        return ScenarioArguments.TakeFlag(args, ScenarioArguments.HostProcessFlag) is { } flag
             && ScenarioArguments.Parse(flag.Others, 500, new Dictionary<string, int> { ["concurrency"] = 20, ["object-seconds"] = 300 }) is { } parsed
             ? new CreateOptions(parsed.Size, parsed.Options["concurrency"], flag.Present, parsed.Options["object-seconds"])
             : null;

@@ -46,7 +46,7 @@ switch (scenario)
         return 0;
     case "ingest":
         // At least one block of 1,000 lines: the figures compare the first and the last block.
-        if (ScenarioArguments.TakeFlag(rest, CreateOptions.HostProcessFlag) is not { } ingestFlag
+        if (ScenarioArguments.TakeFlag(rest, ScenarioArguments.HostProcessFlag) is not { } ingestFlag
             || ScenarioArguments.Parse(ingestFlag.Others, 100_000, new Dictionary<string, int>()) is not { Size: >= IngestScenario.Block } ingestArgs)
         {
             return Usage();

@@ -9,6 +9,9 @@ namespace Flame.Po.Benchmarks;
 /// </summary>
 public static class ScenarioArguments
 {
+    /// <summary>The flag of <c>ingest</c> and <c>create</c> that runs the host as its own process, as in the image.</summary>
+    public const string HostProcessFlag = "--host-process";
+
     /// <summary>
     /// The size and every option, defaults filled in; null when an argument is unknown, repeated or not a
     /// positive whole number.

@@ -14,7 +14,8 @@ namespace Flame.Po.Api.Auth;
 /// <list type="bullet">
 /// <item>its expiry plus the clock skew has not passed (and at most <see cref="MaxAge"/> after it was validated), and</item>
 /// <item>the realm configuration (issuer and signing keys) is the very one it was validated against: a re-read of
-/// the keys — a rotation, a token naming an unknown key, the hourly refresh — forgets every token validated before.</item>
+/// the keys — a rotation, a token naming an unknown key, the re-read every <see cref="KeycloakJwtOptions.KeyReadInterval"/> —
+/// forgets every token validated before.</item>
 /// </list>
 /// Only tokens that passed are remembered, keyed by the SHA-256 of the token; a refused token is validated again
 /// each time, with the same answer as before. At most <paramref name="capacity"/> tokens are kept (expired ones are
